@@ -1,0 +1,90 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"solidarity/internal/db"
+	"solidarity/internal/errs"
+	"solidarity/internal/testkit"
+)
+
+func TestRebind(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"SELECT 1", "SELECT 1"},
+		{"SELECT * FROM t WHERE a = ? AND b = ?", "SELECT * FROM t WHERE a = $1 AND b = $2"},
+		{"SELECT '?' , ? FROM t", "SELECT '?' , $1 FROM t"},
+		{`SELECT "a?b", ?`, `SELECT "a?b", $1`},
+	}
+	for _, c := range cases {
+		if got := db.Rebind(c.in); got != c.want {
+			t.Errorf("Rebind(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestStoreBasics(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if err := d.Migrated(ctx); err != nil {
+			t.Fatalf("Migrated after Migrate: %v", err)
+		}
+		fixed := time.Date(2026, 11, 29, 10, 30, 0, 123456789, time.FixedZone("x", -5*3600))
+		d.Clock = func() time.Time { return fixed }
+		var id int64
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			if !tx.Now.Equal(fixed.Truncate(time.Microsecond)) || tx.Now.Location() != time.UTC {
+				t.Errorf("tx.Now = %v, want %v in UTC", tx.Now, fixed)
+			}
+			var err error
+			id, err = tx.Insert(ctx, "INSERT INTO deliveries (channel, recipient, body_text, purpose, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				"email", "a@example.org", "hello", "test", "queued", tx.Now, tx.Now)
+			return err
+		})
+		if err != nil || id == 0 {
+			t.Fatalf("insert: id %d, %v", id, err)
+		}
+		var got time.Time
+		if err := d.QueryRowContext(ctx, "SELECT created_at FROM deliveries WHERE id = ?", id).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if !got.Equal(fixed.Truncate(time.Microsecond)) {
+			t.Errorf("created_at read back %v, want %v", got, fixed)
+		}
+		var n int
+		if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM deliveries WHERE created_at < ?", fixed.Add(time.Second)).Scan(&n); err != nil || n != 1 {
+			t.Errorf("time comparison: count %d, %v", n, err)
+		}
+
+		// A failing function rolls everything back.
+		boom := errors.New("boom")
+		err = d.InTx(ctx, func(tx *db.Tx) error {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM deliveries"); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("InTx error = %v", err)
+		}
+		if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM deliveries").Scan(&n); err != nil || n != 1 {
+			t.Errorf("after rollback: count %d, %v", n, err)
+		}
+
+		// Unique violations translate to conflicts; no rows to not found.
+		_, err = d.ExecContext(ctx, "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)", "k", "v", fixed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = d.ExecContext(ctx, "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)", "k", "v", fixed)
+		if !db.IsUnique(err) || errs.CodeOf(db.Translate(err, "x", "settings.exists")) != errs.CodeConflict {
+			t.Errorf("duplicate key: %v", err)
+		}
+		err = d.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", "nope").Scan(new(string))
+		if !errors.Is(db.Translate(err, "settings.not_found", ""), errs.ErrNotFound) {
+			t.Errorf("missing row: %v", err)
+		}
+	})
+}

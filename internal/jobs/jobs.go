@@ -45,6 +45,7 @@ type Queue struct {
 	periodic []*river.PeriodicJob
 	client   *river.Client[*sql.Tx]
 	observer func(kind string, ok bool)
+	kinds    int
 	// PollInterval is how often an idle node looks for new jobs; jobs enqueued on this node
 	// are picked up at once.
 	PollInterval time.Duration
@@ -66,6 +67,7 @@ func New(d *db.DB, log *slog.Logger) *Queue {
 // Register adds the worker for one kind of job. Call before Build.
 func Register[T Args](q *Queue, w Worker[T]) {
 	river.AddWorker(q.workers, w)
+	q.kinds++
 }
 
 // Every runs a job of args every interval on one node of the cluster. Call before Build.
@@ -95,9 +97,13 @@ func (q *Queue) Migrate(ctx context.Context) error {
 // Build creates the client once every worker is registered. Jobs can be enqueued from
 // then on; they are worked after Start.
 func (q *Queue) Build() error {
+	workers := q.workers
+	if q.kinds == 0 {
+		workers = nil // River refuses an empty bundle; with no workers the client only inserts
+	}
 	cfg := &river.Config{
 		Logger:            quiet(q.log),
-		Workers:           q.workers,
+		Workers:           workers,
 		PeriodicJobs:      q.periodic,
 		FetchPollInterval: q.PollInterval,
 		FetchCooldown:     20 * time.Millisecond,
@@ -107,6 +113,9 @@ func (q *Queue) Build() error {
 	}
 	if q.db.Dialect() == db.SQLite {
 		cfg.Queues[river.QueueDefault] = river.QueueConfig{MaxWorkers: 8}
+	}
+	if workers == nil {
+		cfg.Queues, cfg.PeriodicJobs = nil, nil
 	}
 	client, err := river.NewClient(q.driver, cfg)
 	if err != nil {
@@ -131,6 +140,9 @@ func (q *Queue) Enqueue(ctx context.Context, tx *db.Tx, args Args, opts *InsertO
 func (q *Queue) Start(ctx context.Context) error {
 	if q.client == nil {
 		return errors.New("jobs: start before Build")
+	}
+	if q.kinds == 0 {
+		return nil
 	}
 	if err := q.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
@@ -157,7 +169,7 @@ func (q *Queue) Start(ctx context.Context) error {
 
 // Stop lets running jobs finish (until ctx ends, then cancels them) and stops fetching.
 func (q *Queue) Stop(ctx context.Context) error {
-	if q.client == nil {
+	if q.client == nil || q.kinds == 0 {
 		return nil
 	}
 	err := q.client.Stop(ctx)

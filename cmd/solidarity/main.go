@@ -1,0 +1,61 @@
+// Command solidarity is the whole Solidarity system in one binary: the web server, its
+// background jobs, and the administration commands.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+// run dispatches a subcommand and returns the process exit code.
+func run(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(rest)
+	case "migrate":
+		err = migrate(rest)
+	case "version", "--version", "-version":
+		fmt.Println(version())
+		return 0
+	case "help", "--help", "-h", "-help":
+		fmt.Print(usage)
+		return 0
+	default:
+		fmt.Fprintf(os.Stderr, "solidarity: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if err != nil {
+		if err == errUsage {
+			return 2
+		}
+		fmt.Fprintln(os.Stderr, "solidarity:", err)
+		return 1
+	}
+	return 0
+}
+
+const usage = `Solidarity: the home system of an immigrant and refugee rights network.
+
+Usage:
+  solidarity serve [flags]     start the web server and background jobs
+  solidarity migrate [flags]   create or update the database schema, then exit
+  solidarity version           print the version
+  solidarity help              print this help
+
+Run "solidarity serve -h" for the flags. Every flag can also be set as an environment
+variable (for example --database as SOLIDARITY_DATABASE_URL) or in a file given by
+--config, one SOLIDARITY_NAME=value per line.
+
+With no flags, serve starts on an embedded SQLite database in ./data at
+http://127.0.0.1:8080. Add --demo to load an invented demo network.
+`

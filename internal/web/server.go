@@ -1,0 +1,57 @@
+// Package web is Solidarity's HTML interface: every route in routes.go, the middleware
+// chain (security headers, cross-origin protection, body limits, locale, session, logs and
+// metrics), one handler file per action, and the embedded templates and static files.
+// Handlers parse input, call one service method and render; business rules live in the
+// services.
+package web
+
+import (
+	"html/template"
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"solidarity/internal/config"
+	"solidarity/internal/db"
+	"solidarity/internal/i18n"
+)
+
+// Deps are the services the web interface calls.
+type Deps struct {
+	Config   *config.Config
+	Log      *slog.Logger
+	DB       *db.DB
+	Catalog  *i18n.Catalog
+	Registry *prometheus.Registry
+}
+
+// Server serves the HTML interface.
+type Server struct {
+	Deps
+	pages   map[string]*template.Template
+	static  *staticFiles
+	metrics *httpMetrics
+	handler http.Handler
+}
+
+// New builds the server: templates parsed, routes registered, middleware wrapped.
+func New(deps Deps) (*Server, error) {
+	s := &Server{Deps: deps}
+	static, err := loadStatic()
+	if err != nil {
+		return nil, err
+	}
+	s.static = static
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	s.metrics = newHTTPMetrics(deps.Registry)
+	mux := http.NewServeMux()
+	s.routes(mux)
+	s.handler = s.middleware(mux)
+	return s, nil
+}
+
+// ServeHTTP serves a request through the whole middleware chain.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

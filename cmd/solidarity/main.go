@@ -24,6 +24,8 @@ func run(args []string) int {
 		err = serve(rest)
 	case "migrate":
 		err = migrate(rest)
+	case "backup":
+		err = backup(rest)
 	case "version", "--version", "-version":
 		fmt.Println(version())
 		return 0
@@ -49,6 +51,7 @@ const usage = `Solidarity: the home system of an immigrant and refugee rights ne
 Usage:
   solidarity serve [flags]     start the web server and background jobs
   solidarity migrate [flags]   create or update the database schema, then exit
+  solidarity backup --to FILE  write a consistent copy of the embedded database
   solidarity version           print the version
   solidarity help              print this help
 

@@ -88,3 +88,27 @@ func TestStoreBasics(t *testing.T) {
 		}
 	})
 }
+
+func TestBackup(t *testing.T) {
+	ctx := context.Background()
+	d := testkit.NewDB(t, db.SQLite)
+	if _, err := d.ExecContext(ctx, "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)", "k", "kept", d.Now()); err != nil {
+		t.Fatal(err)
+	}
+	path := t.TempDir() + "/copy.db"
+	if err := d.Backup(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Backup(ctx, path); err == nil {
+		t.Error("backup over an existing file should be refused")
+	}
+	restored, err := sqlOpen(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restored.Close()
+	var v string
+	if err := restored.QueryRow("SELECT value FROM settings WHERE key = 'k'").Scan(&v); err != nil || v != "kept" {
+		t.Errorf("restored value %q, %v", v, err)
+	}
+}

@@ -26,6 +26,8 @@ func run(args []string) int {
 		err = migrate(rest)
 	case "backup":
 		err = backup(rest)
+	case "bench":
+		err = bench(rest)
 	case "version", "--version", "-version":
 		fmt.Println(version())
 		return 0
@@ -52,6 +54,7 @@ Usage:
   solidarity serve [flags]     start the web server and background jobs
   solidarity migrate [flags]   create or update the database schema, then exit
   solidarity backup --to FILE  write a consistent copy of the embedded database
+  solidarity bench [flags]     measure a node on loopback and print a table
   solidarity version           print the version
   solidarity help              print this help
 

@@ -3,8 +3,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+
+	"solidarity/internal/errs"
+	"solidarity/internal/i18n"
 )
 
 func main() {
@@ -28,6 +32,10 @@ func run(args []string) int {
 		err = backup(rest)
 	case "bench":
 		err = bench(rest)
+	case "vault":
+		err = vaultCmd(rest)
+	case "audit":
+		err = auditCmd(rest)
 	case "version", "--version", "-version":
 		fmt.Println(version())
 		return 0
@@ -42,7 +50,7 @@ func run(args []string) int {
 		if err == errUsage {
 			return 2
 		}
-		fmt.Fprintln(os.Stderr, "solidarity:", err)
+		fmt.Fprintln(os.Stderr, "solidarity:", explain(err))
 		return 1
 	}
 	return 0
@@ -55,6 +63,9 @@ Usage:
   solidarity migrate [flags]   create or update the database schema, then exit
   solidarity backup --to FILE  write a consistent copy of the embedded database
   solidarity bench [flags]     measure a node on loopback and print a table
+  solidarity vault init        create the vault (passphrase from standard input, or --key-file FILE)
+  solidarity vault status      say whether the vault is initialized and sealed
+  solidarity audit verify      check the audit log's hash chain; exit 1 naming the first bad entry
   solidarity version           print the version
   solidarity help              print this help
 
@@ -65,3 +76,21 @@ variable (for example --database as SOLIDARITY_DATABASE_URL) or in a file given 
 With no flags, serve starts on an embedded SQLite database in ./data at
 http://127.0.0.1:8080. Add --demo to load an invented demo network.
 `
+
+// explain turns a coded error into its English message for the terminal, keeping the
+// context of the wrapping.
+func explain(err error) string {
+	var e *errs.Error
+	if !errors.As(err, &e) || e.Key == "" || e.Code == errs.CodeInternal {
+		return err.Error()
+	}
+	cat, lerr := i18n.Load()
+	if lerr != nil || !cat.Has("en", e.Key) {
+		return err.Error()
+	}
+	msg := cat.Localizer("en").T(e.Key)
+	if e.Field != "" {
+		msg = e.Field + ": " + msg
+	}
+	return msg
+}

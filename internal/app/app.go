@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,18 +22,24 @@ import (
 	"solidarity/internal/db"
 	"solidarity/internal/i18n"
 	"solidarity/internal/jobs"
+	"solidarity/internal/ratelimit"
+	"solidarity/internal/retention"
+	"solidarity/internal/vault"
 	"solidarity/internal/web"
 )
 
 // App is one running node of Solidarity.
 type App struct {
-	Config   config.Config
-	Log      *slog.Logger
-	DB       *db.DB
-	Jobs     *jobs.Queue
-	Catalog  *i18n.Catalog
-	Registry *prometheus.Registry
-	Web      *web.Server
+	Config    config.Config
+	Log       *slog.Logger
+	DB        *db.DB
+	Jobs      *jobs.Queue
+	Catalog   *i18n.Catalog
+	Registry  *prometheus.Registry
+	Vault     *vault.Vault
+	Limiter   *ratelimit.Limiter
+	Retention *retention.Service
+	Web       *web.Server
 
 	listener net.Listener
 }
@@ -41,6 +49,17 @@ type App struct {
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if cfg.Demo {
+		// The demo is throwaway: its own database, made fresh at every start, because its
+		// vault's key lives only in this process's memory.
+		if cfg.DatabaseURL != "" {
+			return nil, errors.New("app: --demo runs on the embedded database only; leave out --database")
+		}
+		cfg.DataDir = filepath.Join(cfg.DataDir, "demo")
+		if err := os.RemoveAll(cfg.DataDir); err != nil {
+			return nil, fmt.Errorf("app: reset demo data: %w", err)
+		}
 	}
 	a := &App{Config: cfg, Log: log, Registry: prometheus.NewRegistry()}
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -59,6 +78,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		return nil, err
 	}
 	if a.Catalog, err = i18n.Load(); err != nil {
+		return nil, err
+	}
+	if err := a.openPlatform(ctx); err != nil {
 		return nil, err
 	}
 	jobsDone := prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -109,6 +131,9 @@ func (a *App) Run(ctx context.Context) error {
 	if err := a.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
+	watchCtx, stopWatch := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWatch()
+	go a.Vault.Watch(watchCtx, time.Second)
 	srv := &http.Server{
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -18,10 +18,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"solidarity/internal/auth"
 	"solidarity/internal/config"
 	"solidarity/internal/db"
 	"solidarity/internal/i18n"
 	"solidarity/internal/jobs"
+	"solidarity/internal/notify"
 	"solidarity/internal/ratelimit"
 	"solidarity/internal/retention"
 	"solidarity/internal/vault"
@@ -39,6 +41,8 @@ type App struct {
 	Vault     *vault.Vault
 	Limiter   *ratelimit.Limiter
 	Retention *retention.Service
+	Notify    *notify.Service
+	Auth      *auth.Service
 	Web       *web.Server
 
 	listener net.Listener
@@ -83,6 +87,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if err := a.openPlatform(ctx); err != nil {
 		return nil, err
 	}
+	if err := a.openIdentity(); err != nil {
+		return nil, err
+	}
 	jobsDone := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "solidarity_jobs_total", Help: "Background jobs finished, by kind and result.",
 	}, []string{"kind", "result"})
@@ -99,6 +106,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	}
 	a.Web, err = web.New(web.Deps{
 		Config: &a.Config, Log: log, DB: a.DB, Catalog: a.Catalog, Registry: a.Registry,
+		Auth: a.Auth, Vault: a.Vault, Notify: a.Notify, Limiter: a.Limiter, Retention: a.Retention,
 	})
 	if err != nil {
 		return nil, err

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -197,7 +196,13 @@ func (c *Config) Validate() error {
 		problems = append(problems, "--database must be a postgres:// URL")
 	}
 	if c.BaseURL == "" {
-		c.BaseURL = "http://" + c.Addr
+		// localhost rather than 127.0.0.1: browsers treat it as a secure context, and
+		// passkeys need a host name, not an address.
+		host, port, _ := strings.Cut(c.Addr, ":")
+		if host == "" || host == "127.0.0.1" || host == "0.0.0.0" {
+			host = "localhost"
+		}
+		c.BaseURL = "http://" + host + ":" + port
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		problems = append(problems, "--base-url must be an http(s) address")
@@ -234,10 +239,3 @@ func (c *Config) Validate() error {
 // Secure reports whether the system is served over TLS, which turns on HSTS and Secure
 // cookies.
 func (c *Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
-
-// Port returns the port of Addr, for messages.
-func (c *Config) Port() int {
-	_, p, _ := strings.Cut(c.Addr, ":")
-	n, _ := strconv.Atoi(p)
-	return n
-}

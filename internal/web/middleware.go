@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"solidarity/internal/auth"
 	"solidarity/internal/errs"
 	"solidarity/internal/i18n"
 )
@@ -25,6 +26,8 @@ type state struct {
 	lang    string
 	loc     *i18n.Localizer
 	pattern string
+	actor   auth.Actor
+	pending string // a sign-in step the session still needs (auth.KeySession…)
 }
 
 type stateKey struct{}
@@ -48,6 +51,7 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 		s.renderError(w, r, http.StatusForbidden, "error.cross_origin")
 	}))
 	var h http.Handler = cop.Handler(routed)
+	h = s.session(h)
 	h = s.locale(h)
 	h = limitBody(h)
 	h = s.securityHeaders(h)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"solidarity/internal/auth"
 	"solidarity/internal/errs"
 	"solidarity/internal/i18n"
 )
@@ -74,8 +75,15 @@ type View struct {
 	Path   string
 	Langs  []LangLink
 	Data   any
-	server *Server
+	// Actor is who is looking; SignedIn tells templates whether to show staff navigation.
+	Actor    auth.Actor
+	SignedIn bool
+	server   *Server
 }
+
+// Can reports whether the viewer holds a permission, for showing links; the routes and
+// services enforce it.
+func (v *View) Can(p string) bool { return v.Actor.Can(auth.Permission(p)) }
 
 // LangLink is one entry of the language switcher.
 type LangLink struct {
@@ -91,7 +99,11 @@ func (v *View) Dir() string { return v.Lang.Dir }
 
 func (s *Server) view(w http.ResponseWriter, r *http.Request, title string, data any) *View {
 	st := stateOf(r)
-	v := &View{Localizer: st.loc, Title: title, Data: data, Path: r.URL.Path, server: s, Demo: s.Config.Demo}
+	v := &View{Localizer: st.loc, Title: title, Data: data, Path: r.URL.Path, server: s, Demo: s.Config.Demo,
+		Actor: st.actor, SignedIn: st.actor.Kind == auth.KindAccount}
+	if s.Vault != nil {
+		v.Sealed = s.Vault.Sealed()
+	}
 	for _, l := range i18n.Langs {
 		q := url.Values{}
 		for k, vals := range r.URL.Query() {

@@ -2,19 +2,35 @@ package web
 
 import "net/http"
 
-// routes registers every route of the web interface, in one place.
+// route is one entry of the route table: its pattern, who may reach it, and its handler.
+type route struct {
+	pattern string
+	access  Access
+	handler http.HandlerFunc
+}
+
+// routeTable lists every route of the web interface, in one place. The access column is
+// checked by the guard and tested against the permission table for every role.
+func (s *Server) routeTable() []route {
+	return []route{
+		// Probes and metrics.
+		{"GET /healthz", Public, s.healthz},
+		{"GET /readyz", Public, s.readyz},
+		{"GET /metrics", Public, s.metricsHandler().ServeHTTP},
+		// Static files, versioned by content hash so they can be cached for a year.
+		{"GET /static/", Public, s.static.ServeHTTP},
+
+		// Public pages.
+		{"GET /{$}", Public, s.home},
+
+		// Everything else is a translated 404.
+		{"/", Public, s.notFound},
+	}
+}
+
+// routes registers the route table on mux, each handler behind its guard.
 func (s *Server) routes(mux *http.ServeMux) {
-	// Probes and metrics.
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", s.metricsHandler())
-
-	// Static files, versioned by content hash so they can be cached for a year.
-	mux.Handle("GET /static/", s.static)
-
-	// Public pages.
-	mux.HandleFunc("GET /{$}", s.home)
-
-	// Everything else is a translated 404.
-	mux.HandleFunc("/", s.notFound)
+	for _, rt := range s.routeTable() {
+		mux.HandleFunc(rt.pattern, s.guard(rt.access, rt.handler))
+	}
 }

@@ -12,9 +12,14 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"solidarity/internal/auth"
 	"solidarity/internal/config"
 	"solidarity/internal/db"
 	"solidarity/internal/i18n"
+	"solidarity/internal/notify"
+	"solidarity/internal/ratelimit"
+	"solidarity/internal/retention"
+	"solidarity/internal/vault"
 )
 
 // Deps are the services the web interface calls.
@@ -24,6 +29,12 @@ type Deps struct {
 	DB       *db.DB
 	Catalog  *i18n.Catalog
 	Registry *prometheus.Registry
+
+	Auth      *auth.Service
+	Vault     *vault.Vault
+	Notify    *notify.Service
+	Limiter   *ratelimit.Limiter
+	Retention *retention.Service
 }
 
 // Server serves the HTML interface.

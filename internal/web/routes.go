@@ -12,7 +12,10 @@ type route struct {
 // routeTable lists every route of the web interface, in one place. The access column is
 // checked by the guard and tested against the permission table for every role.
 func (s *Server) routeTable() []route {
-	return []route{
+	var rts []route
+	rts = append(rts, s.signinRoutes()...)
+	rts = append(rts, s.adminRoutes()...)
+	return append(rts, []route{
 		// Probes and metrics.
 		{"GET /healthz", Public, s.healthz},
 		{"GET /readyz", Public, s.readyz},
@@ -25,7 +28,7 @@ func (s *Server) routeTable() []route {
 
 		// Everything else is a translated 404.
 		{"/", Public, s.notFound},
-	}
+	}...)
 }
 
 // routes registers the route table on mux, each handler behind its guard.
@@ -33,4 +36,20 @@ func (s *Server) routes(mux *http.ServeMux) {
 	for _, rt := range s.routeTable() {
 		mux.HandleFunc(rt.pattern, s.guard(rt.access, rt.handler))
 	}
+}
+
+// RouteAccess describes one route for the role-matrix test: its pattern and who may reach
+// it (Public, SignedIn, or a permission).
+type RouteAccess struct {
+	Pattern string
+	Access  Access
+}
+
+// Routes lists every route with its access, from the same table the server registers.
+func (s *Server) Routes() []RouteAccess {
+	var out []RouteAccess
+	for _, rt := range s.routeTable() {
+		out = append(out, RouteAccess{Pattern: rt.pattern, Access: rt.access})
+	}
+	return out
 }

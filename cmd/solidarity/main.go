@@ -36,6 +36,8 @@ func run(args []string) int {
 		err = vaultCmd(rest)
 	case "audit":
 		err = auditCmd(rest)
+	case "admin":
+		err = adminCmd(rest)
 	case "version", "--version", "-version":
 		fmt.Println(version())
 		return 0
@@ -66,6 +68,10 @@ Usage:
   solidarity vault init        create the vault (passphrase from standard input, or --key-file FILE)
   solidarity vault status      say whether the vault is initialized and sealed
   solidarity audit verify      check the audit log's hash chain; exit 1 naming the first bad entry
+  solidarity admin create-user --email E --name N --role R --password-stdin
+  solidarity admin reset-2fa --email E
+  solidarity admin disable-user --email E
+  solidarity admin create-api-key --name N --role R [--expires YYYY-MM-DD]
   solidarity version           print the version
   solidarity help              print this help
 

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"solidarity/internal/api"
 	"solidarity/internal/auth"
 	"solidarity/internal/config"
 	"solidarity/internal/db"
@@ -43,6 +44,7 @@ type App struct {
 	Retention *retention.Service
 	Notify    *notify.Service
 	Auth      *auth.Service
+	API       *api.Server
 	Web       *web.Server
 
 	listener net.Listener
@@ -104,9 +106,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if err := a.Jobs.Build(); err != nil {
 		return nil, err
 	}
+	a.API = api.New(api.Deps{Log: log, DB: a.DB, Auth: a.Auth, Catalog: a.Catalog, BaseURL: a.Config.BaseURL})
 	a.Web, err = web.New(web.Deps{
 		Config: &a.Config, Log: log, DB: a.DB, Catalog: a.Catalog, Registry: a.Registry,
 		Auth: a.Auth, Vault: a.Vault, Notify: a.Notify, Limiter: a.Limiter, Retention: a.Retention,
+		API: a.API,
 	})
 	if err != nil {
 		return nil, err

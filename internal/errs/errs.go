@@ -160,3 +160,25 @@ func Fields(err error) []*Error {
 	}
 	return nil
 }
+
+// HTTPStatus maps a code to its HTTP status, once for the web interface and the API.
+func (c Code) HTTPStatus() int {
+	switch c {
+	case CodeInvalid:
+		return 422
+	case CodeNotFound:
+		return 404
+	case CodeConflict:
+		return 409
+	case CodeForbidden:
+		return 403
+	case CodeUnauthenticated:
+		return 401
+	case CodeSealed:
+		return 503
+	case CodeTooMany:
+		return 429
+	default:
+		return 500
+	}
+}

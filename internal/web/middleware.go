@@ -169,30 +169,9 @@ func (r *recorder) Flush() {
 	}
 }
 
-// statusOf maps an error code to its HTTP status, once for the whole interface.
-func statusOf(c errs.Code) int {
-	switch c {
-	case errs.CodeInvalid:
-		return http.StatusUnprocessableEntity
-	case errs.CodeNotFound:
-		return http.StatusNotFound
-	case errs.CodeConflict:
-		return http.StatusConflict
-	case errs.CodeForbidden:
-		return http.StatusForbidden
-	case errs.CodeUnauthenticated:
-		return http.StatusUnauthorized
-	case errs.CodeSealed:
-		return http.StatusServiceUnavailable
-	case errs.CodeTooMany:
-		return http.StatusTooManyRequests
-	default:
-		return http.StatusInternalServerError
-	}
-}
-
-// StatusOf is statusOf for the JSON API, so both interfaces map errors the same way.
-func StatusOf(c errs.Code) int { return statusOf(c) }
+// statusOf maps an error code to its HTTP status (the mapping lives in errs, shared with
+// the API).
+func statusOf(c errs.Code) int { return c.HTTPStatus() }
 
 // clientKey identifies the client for rate limits. The address is only ever handed to the
 // limiter, which stores a keyed hash of it; it is never logged or stored raw.

@@ -26,6 +26,9 @@ func (s *Server) routeTable() []route {
 		// Public pages.
 		{"GET /{$}", Public, s.home},
 
+		// The JSON API authenticates with its own keys and checks its own route table.
+		{"/api/", Public, s.api},
+
 		// Everything else is a translated 404.
 		{"/", Public, s.notFound},
 	}...)

@@ -35,6 +35,8 @@ type Deps struct {
 	Notify    *notify.Service
 	Limiter   *ratelimit.Limiter
 	Retention *retention.Service
+	// API serves /api/ (the JSON API, with its own key authentication).
+	API http.Handler
 }
 
 // Server serves the HTML interface.

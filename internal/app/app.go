@@ -22,6 +22,7 @@ import (
 	"solidarity/internal/auth"
 	"solidarity/internal/config"
 	"solidarity/internal/db"
+	"solidarity/internal/demo"
 	"solidarity/internal/i18n"
 	"solidarity/internal/jobs"
 	"solidarity/internal/notify"
@@ -105,6 +106,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	})
 	if err := a.Jobs.Build(); err != nil {
 		return nil, err
+	}
+	if cfg.Demo {
+		if err := demo.Load(ctx, demo.Deps{Auth: a.Auth}); err != nil {
+			return nil, err
+		}
 	}
 	a.API = api.New(api.Deps{Log: log, DB: a.DB, Auth: a.Auth, Catalog: a.Catalog, BaseURL: a.Config.BaseURL})
 	a.Web, err = web.New(web.Deps{

@@ -7,6 +7,7 @@ import (
 	"solidarity/internal/audit"
 	"solidarity/internal/auth"
 	"solidarity/internal/db"
+	"solidarity/internal/jobs"
 	"solidarity/internal/notify"
 	"solidarity/internal/retention"
 )
@@ -36,7 +37,12 @@ func (a *App) openIdentity() error {
 	a.Auth, err = auth.New(auth.Config{BaseURL: a.Config.BaseURL}, auth.Deps{
 		DB: a.DB, Audit: auditor{}, Mail: a.Notify, Limit: a.Limiter, Catalog: a.Catalog, Log: a.Log,
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	jobs.Register(a.Jobs, &purgeAuthWorker{auth: a.Auth})
+	a.Jobs.Every(10*time.Minute, purgeAuthArgs{})
+	return nil
 }
 
 // auditor lets auth write to the audit log without depending on it.
@@ -44,4 +50,19 @@ type auditor struct{}
 
 func (auditor) Record(ctx context.Context, tx *db.Tx, e auth.AuditEntry) error {
 	return audit.Record(ctx, tx, audit.Entry{Actor: e.Actor, ActorName: e.ActorName, Action: e.Action, Object: e.Object, Detail: e.Detail})
+}
+
+// purgeAuthArgs asks for ended sessions, stale ceremonies and expired links to be deleted.
+type purgeAuthArgs struct{}
+
+func (purgeAuthArgs) Kind() string { return "auth.purge" }
+
+type purgeAuthWorker struct {
+	jobs.WorkerDefaults[purgeAuthArgs]
+	auth *auth.Service
+}
+
+func (w *purgeAuthWorker) Work(ctx context.Context, _ *jobs.Job[purgeAuthArgs]) error {
+	_, err := w.auth.PurgeExpired(ctx)
+	return err
 }

@@ -1,0 +1,48 @@
+// Package demo loads the invented demo network that `solidarity serve --demo` shows a
+// newcomer: accounts for the main roles now, and each module's sample records as the
+// modules land. It runs only on the throwaway demo database; nothing here is ever loaded
+// otherwise, and every record it makes is invented.
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"solidarity/internal/auth"
+)
+
+// Password is the password of every demo account, shown on the demo's sign-in page.
+const Password = "solidarity demo network"
+
+// Account is one demo sign-in.
+type Account struct {
+	Email string
+	Name  string
+	Role  auth.Role
+}
+
+// Accounts are the demo's sign-ins, one per role a newcomer is likely to try.
+var Accounts = []Account{
+	{Email: "admin@demo.solidarity.invalid", Name: "Alma Ortega", Role: auth.RoleAdministrator},
+	{Email: "organizer@demo.solidarity.invalid", Name: "Tomás Reyes", Role: auth.RoleOrganizer},
+	{Email: "dispatcher@demo.solidarity.invalid", Name: "Lucía Herrera", Role: auth.RoleDispatcher},
+	{Email: "responder@demo.solidarity.invalid", Name: "Daniel Kim", Role: auth.RoleResponder},
+	{Email: "caseworker@demo.solidarity.invalid", Name: "Rosa Delgado", Role: auth.RoleCaseworker},
+	{Email: "researcher@demo.solidarity.invalid", Name: "Marcus Webb", Role: auth.RoleResearcher},
+	{Email: "member@demo.solidarity.invalid", Name: "Ana Flores", Role: auth.RoleMember},
+}
+
+// Deps are the services the demo loader fills.
+type Deps struct {
+	Auth *auth.Service
+}
+
+// Load fills an empty demo database.
+func Load(ctx context.Context, d Deps) error {
+	for _, a := range Accounts {
+		if _, err := d.Auth.AdminCreateUser(ctx, a.Email, a.Name, a.Role, Password); err != nil {
+			return fmt.Errorf("demo: account %s: %w", a.Role, err)
+		}
+	}
+	return nil
+}

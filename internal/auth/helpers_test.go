@@ -133,8 +133,10 @@ func newEnv(t testing.TB, d *db.DB) *env {
 	return e
 }
 
-// eachEnv runs fn on every database dialect.
+// eachEnv runs fn on every database dialect. Every test has its own databases, so the
+// tests run in parallel.
 func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Parallel()
 	testkit.EachDB(t, func(t *testing.T, d *db.DB) { fn(t, newEnv(t, d)) })
 }
 

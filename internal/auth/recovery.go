@@ -14,8 +14,8 @@ import (
 // Recovery codes: ten per account, each 16 characters of Crockford's base32 (80 bits, so
 // a SHA-256 of it cannot be reversed by guessing), shown as xxxx-xxxx-xxxx-xxxx.
 const (
-	RecoveryCodes   = 10
-	recoveryLen     = 16
+	RecoveryCodes    = 10
+	recoveryLen      = 16
 	recoveryAlphabet = "0123456789abcdefghjkmnpqrstvwxyz"
 )
 

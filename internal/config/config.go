@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -41,6 +42,10 @@ type Config struct {
 	StripeSecretKey     string
 	StripeWebhookSecret string
 	StripeAPIBase       string
+
+	// TrustedProxies are the addresses (CIDRs, comma-separated) of reverse proxies whose
+	// X-Forwarded-For is believed, so that rate limits see each client, not the proxy.
+	TrustedProxies string
 
 	LogLevel        string // debug, info, warn, error
 	ShutdownTimeout time.Duration
@@ -76,6 +81,7 @@ func (c *Config) options() []option {
 		{name: "metrics-token", env: "SOLIDARITY_METRICS_TOKEN", usage: "bearer token required for /metrics (implies --metrics)", str: &c.MetricsToken},
 		{name: "vault-key-file", env: "SOLIDARITY_VAULT_KEY_FILE", usage: "file holding the vault key, to unseal at start", str: &c.VaultKeyFile},
 		{name: "stripe-api-base", env: "SOLIDARITY_STRIPE_API_BASE", usage: "Stripe API address (tests: stripe-mock)", str: &c.StripeAPIBase},
+		{name: "trusted-proxies", env: "SOLIDARITY_TRUSTED_PROXIES", usage: "CIDRs of reverse proxies whose X-Forwarded-For is believed (e.g. 127.0.0.1/32)", str: &c.TrustedProxies},
 		{name: "log-level", env: "SOLIDARITY_LOG_LEVEL", usage: "debug, info, warn or error", str: &c.LogLevel},
 		{name: "shutdown-timeout", env: "SOLIDARITY_SHUTDOWN_TIMEOUT", usage: "how long to drain requests and jobs on SIGTERM", dur: &c.ShutdownTimeout},
 		{name: "allow-private-webhooks", env: "SOLIDARITY_ALLOW_PRIVATE_WEBHOOKS", usage: "let outbound calls reach private and loopback addresses (tests only)", boolean: &c.AllowPrivateWebhooks},
@@ -230,6 +236,9 @@ func (c *Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		problems = append(problems, "--shutdown-timeout must be above 0")
 	}
+	if _, err := c.Proxies(); err != nil {
+		problems = append(problems, err.Error())
+	}
 	if len(problems) > 0 {
 		return errors.New("config: " + strings.Join(problems, "; "))
 	}
@@ -239,3 +248,25 @@ func (c *Config) Validate() error {
 // Secure reports whether the system is served over TLS, which turns on HSTS and Secure
 // cookies.
 func (c *Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// Proxies parses TrustedProxies.
+func (c *Config) Proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(c.TrustedProxies, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			if a, err := netip.ParseAddr(part); err == nil {
+				part = netip.PrefixFrom(a, a.BitLen()).String()
+			}
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxies: %q is not an address or CIDR", part)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}

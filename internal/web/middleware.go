@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -28,7 +29,11 @@ type state struct {
 	pattern string
 	actor   auth.Actor
 	pending string // a sign-in step the session still needs (auth.KeySession…)
+	client  string // the client's address, for rate limits only
 }
+
+// clientKey returns the client's address for rate limits (see clientAddress).
+func clientKey(r *http.Request) string { return stateOf(r).client }
 
 type stateKey struct{}
 
@@ -63,7 +68,7 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		st := &state{lang: "en", loc: s.Catalog.Localizer("en")}
+		st := &state{lang: "en", loc: s.Catalog.Localizer("en"), client: s.clientAddress(r)}
 		r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
@@ -173,12 +178,39 @@ func (r *recorder) Flush() {
 // the API).
 func statusOf(c errs.Code) int { return c.HTTPStatus() }
 
-// clientKey identifies the client for rate limits. The address is only ever handed to the
-// limiter, which stores a keyed hash of it; it is never logged or stored raw.
-func clientKey(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
+// clientKey identifies the client for rate limits: its address, or, behind a trusted
+// reverse proxy, the nearest address in X-Forwarded-For that is not itself a trusted proxy.
+// The address is only ever handed to the limiter, which stores a keyed hash of it; it is
+// never logged or stored raw.
+func (s *Server) clientAddress(r *http.Request) string {
+	addr, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
 	}
-	return strings.Trim(host, "[]")
+	ip := addr.Addr().Unmap()
+	if !s.trusted(ip) {
+		return ip.String()
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		hop = hop.Unmap()
+		if !s.trusted(hop) {
+			return hop.String()
+		}
+		ip = hop
+	}
+	return ip.String()
+}
+
+func (s *Server) trusted(ip netip.Addr) bool {
+	for _, p := range s.proxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -46,11 +47,16 @@ type Server struct {
 	static  *staticFiles
 	metrics *httpMetrics
 	handler http.Handler
+	proxies []netip.Prefix
 }
 
 // New builds the server: templates parsed, routes registered, middleware wrapped.
 func New(deps Deps) (*Server, error) {
 	s := &Server{Deps: deps}
+	var err error
+	if s.proxies, err = deps.Config.Proxies(); err != nil {
+		return nil, err
+	}
 	static, err := loadStatic()
 	if err != nil {
 		return nil, err

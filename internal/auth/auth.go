@@ -58,7 +58,7 @@ type Config struct {
 	BaseURL string
 	// Issuer is the name authenticator apps show next to the code; empty means "Solidarity".
 	Issuer string
-	// Password sets the argon2id cost; the zero value means DefaultPasswordParams. Tests use
+	// Password sets the argon2id cost; the zero value means DefaultPasswordParams(). Tests use
 	// a cheaper setting; production keeps the default.
 	Password PasswordParams
 	// MaxConcurrentHashes bounds how many password hashes run at once (each takes
@@ -122,7 +122,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		cfg.Issuer = "Solidarity"
 	}
 	if cfg.Password == (PasswordParams{}) {
-		cfg.Password = DefaultPasswordParams
+		cfg.Password = DefaultPasswordParams()
 	}
 	if err := cfg.Password.check(); err != nil {
 		return nil, fmt.Errorf("auth: password parameters: %w", err)

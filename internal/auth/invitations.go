@@ -76,13 +76,10 @@ func (s *Service) Invite(ctx context.Context, actor Actor, n NewInvitation) (Inv
 		if _, err := tx.ExecContext(ctx, "DELETE FROM invitations WHERE email = ?", n.Email); err != nil {
 			return fmt.Errorf("auth: replace invitation: %w", err)
 		}
-		var by any
-		if actor.Kind == KindAccount {
-			by = actor.ID
-		}
+		var by any // NULL unless an account invites
 		inv = Invitation{Email: n.Email, Role: n.Role, Locale: n.Locale, CreatedAt: tx.Now, ExpiresAt: tx.Now.Add(InvitationTTL)}
 		if actor.Kind == KindAccount {
-			inv.InvitedBy = actor.ID
+			by, inv.InvitedBy = actor.ID, actor.ID
 		}
 		id, err := tx.Insert(ctx, `INSERT INTO invitations (email, role, locale, token_hash, invited_by, created_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, n.Email, string(n.Role), n.Locale, tokenHash(token), by, tx.Now, inv.ExpiresAt)

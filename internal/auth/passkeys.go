@@ -329,8 +329,12 @@ func (s *Service) RemovePasskey(ctx context.Context, actor Actor, id int64) erro
 			return err
 		}
 		var owner int64
-		if err := tx.QueryRowContext(ctx, "SELECT account_id FROM passkeys WHERE id = ?", id).Scan(&owner); err != nil || owner != a.ID {
-			return errs.NotFound("auth.passkey.not_found")
+		err = tx.QueryRowContext(ctx, "SELECT account_id FROM passkeys WHERE id = ?", id).Scan(&owner)
+		if err != nil {
+			return db.Translate(err, "auth.passkey.not_found", "")
+		}
+		if owner != a.ID {
+			return errs.NotFound("auth.passkey.not_found") // someone else's is as good as none
 		}
 		remaining := a.TOTP || a.Passkeys > 1
 		if err := removeFactorAllowed(a, remaining); err != nil {

@@ -32,8 +32,10 @@ type PasswordParams struct {
 	Threads uint8
 }
 
-// DefaultPasswordParams follow OWASP's first argon2id setting: t=1, m=64 MiB, p=2.
-var DefaultPasswordParams = PasswordParams{Time: 1, Memory: 64 * 1024, Threads: 2}
+// DefaultPasswordParams returns OWASP's first argon2id setting: t=1, m=64 MiB, p=2.
+func DefaultPasswordParams() PasswordParams {
+	return PasswordParams{Time: 1, Memory: 64 * 1024, Threads: 2}
+}
 
 const (
 	saltLen = 16

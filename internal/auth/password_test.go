@@ -94,7 +94,7 @@ func TestPasswordHashFormat(t *testing.T) {
 }
 
 func TestDefaultPasswordParams(t *testing.T) {
-	p := auth.DefaultPasswordParams
+	p := auth.DefaultPasswordParams()
 	if p.Time != 1 || p.Memory != 64*1024 || p.Threads != 2 {
 		t.Fatalf("default argon2id parameters = %+v, want t=1 m=65536 p=2", p)
 	}

@@ -178,8 +178,9 @@ func (s *Service) ListSessions(ctx context.Context, actor Actor, accountID int64
 			return nil, err
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, account_id, stage, agent, created_at, last_seen_at, expires_at
-		FROM sessions WHERE account_id = ? AND expires_at > ? ORDER BY last_seen_at DESC, id DESC`, accountID, s.db.Now())
+	now := s.db.Now()
+	rows, err := s.db.QueryContext(ctx, `SELECT id, account_id, stage, agent, idle_seconds, created_at, last_seen_at, expires_at
+		FROM sessions WHERE account_id = ? AND expires_at > ? ORDER BY last_seen_at DESC, id DESC`, accountID, now)
 	if err != nil {
 		return nil, errs.Internalf("auth: list sessions: %w", err)
 	}
@@ -187,8 +188,12 @@ func (s *Service) ListSessions(ctx context.Context, actor Actor, accountID int64
 	var out []SessionInfo
 	for rows.Next() {
 		var si SessionInfo
-		if err := rows.Scan(&si.ID, &si.AccountID, &si.Stage, &si.Agent, &si.CreatedAt, &si.LastSeenAt, &si.ExpiresAt); err != nil {
+		var idle int64
+		if err := rows.Scan(&si.ID, &si.AccountID, &si.Stage, &si.Agent, &idle, &si.CreatedAt, &si.LastSeenAt, &si.ExpiresAt); err != nil {
 			return nil, errs.Internalf("auth: scan session: %w", err)
+		}
+		if now.Sub(si.LastSeenAt) > time.Duration(idle)*time.Second {
+			continue // idle past its limit: ended, though not yet purged
 		}
 		si.Current = actor.Kind == KindAccount && si.ID == actor.SessionID
 		out = append(out, si)

@@ -119,14 +119,13 @@ func (s *Service) SignIn(ctx context.Context, email, password string, client Cli
 	}
 	var g Grant
 	err = s.inTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET failed_signins = 0, locked_until = NULL WHERE id = ?`, c.ID); err != nil {
-			return fmt.Errorf("auth: clear failures: %w", err)
-		}
 		if newHash != "" {
 			if _, err := tx.ExecContext(ctx, "UPDATE accounts SET password_hash = ? WHERE id = ?", newHash, c.ID); err != nil {
 				return fmt.Errorf("auth: rehash password: %w", err)
 			}
 		}
+		// Failures clear only once sign-in is complete: otherwise someone holding the
+		// password could reset the count between guesses at the second factor.
 		if stage == StageFull {
 			if err := markSignedIn(ctx, tx, c.ID); err != nil {
 				return err
@@ -152,8 +151,9 @@ func accountActor(a Account) Actor {
 	return Actor{Kind: KindAccount, ID: a.ID, Name: a.Name, Role: a.Role}
 }
 
+// markSignedIn records a completed sign-in and clears the failure count.
 func markSignedIn(ctx context.Context, tx *db.Tx, id int64) error {
-	if _, err := tx.ExecContext(ctx, "UPDATE accounts SET signed_in_at = ? WHERE id = ?", tx.Now, id); err != nil {
+	if _, err := tx.ExecContext(ctx, "UPDATE accounts SET failed_signins = 0, locked_until = NULL, signed_in_at = ? WHERE id = ?", tx.Now, id); err != nil {
 		return fmt.Errorf("auth: mark signed in: %w", err)
 	}
 	return nil

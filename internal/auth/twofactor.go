@@ -155,8 +155,8 @@ func (s *Service) completeSignIn(ctx context.Context, tx *db.Tx, r sessionRow, a
 	if *g, err = upgradeSession(ctx, tx, r.ID, a); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE accounts SET failed_signins = 0, locked_until = NULL, signed_in_at = ? WHERE id = ?", tx.Now, a.ID); err != nil {
-		return fmt.Errorf("auth: mark signed in: %w", err)
+	if err := markSignedIn(ctx, tx, a.ID); err != nil {
+		return err
 	}
 	actor := accountActor(a)
 	actor.SessionID = r.ID

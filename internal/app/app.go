@@ -26,6 +26,7 @@ import (
 	"solidarity/internal/i18n"
 	"solidarity/internal/jobs"
 	"solidarity/internal/notify"
+	"solidarity/internal/people"
 	"solidarity/internal/ratelimit"
 	"solidarity/internal/retention"
 	"solidarity/internal/vault"
@@ -45,6 +46,7 @@ type App struct {
 	Retention *retention.Service
 	Notify    *notify.Service
 	Auth      *auth.Service
+	People    *people.Service
 	API       *api.Server
 	Web       *web.Server
 
@@ -93,6 +95,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if err := a.openIdentity(); err != nil {
 		return nil, err
 	}
+	if err := a.openModules(); err != nil {
+		return nil, err
+	}
 	jobsDone := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "solidarity_jobs_total", Help: "Background jobs finished, by kind and result.",
 	}, []string{"kind", "result"})
@@ -108,7 +113,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		return nil, err
 	}
 	if cfg.Demo {
-		if err := demo.Load(ctx, demo.Deps{Auth: a.Auth}); err != nil {
+		if err := demo.Load(ctx, demo.Deps{Auth: a.Auth, People: a.People}); err != nil {
 			return nil, err
 		}
 	}

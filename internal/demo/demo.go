@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"solidarity/internal/auth"
+	"solidarity/internal/people"
 )
 
 // Password is the password of every demo account, shown on the demo's sign-in page.
@@ -34,7 +35,8 @@ var Accounts = []Account{
 
 // Deps are the services the demo loader fills.
 type Deps struct {
-	Auth *auth.Service
+	Auth   *auth.Service
+	People *people.Service
 }
 
 // Load fills an empty demo database.
@@ -44,5 +46,5 @@ func Load(ctx context.Context, d Deps) error {
 			return fmt.Errorf("demo: account %s: %w", a.Role, err)
 		}
 	}
-	return nil
+	return loadPeople(ctx, d.People)
 }

@@ -1,0 +1,290 @@
+package people
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"fmt"
+	"slices"
+	"strings"
+
+	"solidarity/internal/db"
+)
+
+// batcher runs an import a batch of rows at a time. Each batch reads the people its rows
+// match in a few set queries, decides in memory what each row changes, and writes the
+// changes with set inserts, all in one transaction with the import's progress. A dry run
+// decides the same way but writes only its counts and rejects, and keeps what it would
+// have written in memory so that later rows see earlier ones.
+type batcher struct {
+	s       *Service
+	imp     Import
+	defs    []FieldDef
+	columns int
+	// known maps "e:"+email, "p:"+phone and "r:"+ref to the person holding it.
+	known map[string]*pstate
+	byID  map[int64]*pstate
+	tags  map[string]int64 // folded tag name → id
+}
+
+// pstate is a person as the import sees them: what is stored and what the batch adds.
+type pstate struct {
+	id                 int64 // 0 until a new person is written
+	fresh              bool
+	given, family      string
+	addr               Address
+	lang, notes        string
+	emails, phones     []string
+	tagKeys            map[string]bool
+	fields             map[int64]string
+	consent            map[Channel]ConsentStatus
+	refs               []string
+	dirty, nameChanged bool
+	touched            bool     // listed for writing in this batch
+	words              []string // search words, computed when the row is written
+	addEmails          []string
+	addPhones          []string
+	addTags            []string
+	addRefs            []string
+	setFields          map[int64]string
+	setConsent         map[Channel]ConsentStatus
+}
+
+func newBatcher(s *Service, imp Import, columns int, defs []FieldDef) *batcher {
+	return &batcher{s: s, imp: imp, defs: defs, columns: columns, tags: map[string]int64{}}
+}
+
+// counts of one batch.
+type counts struct{ created, updated, unchanged, rejected int }
+
+// rejection is a refused row.
+type rejection struct {
+	num   int
+	field string
+	key   string
+	raw   string
+}
+
+// run imports one batch of rows.
+func (b *batcher) run(ctx context.Context, rows []rawRow) error {
+	if !b.imp.DryRun || b.known == nil {
+		b.known, b.byID = map[string]*pstate{}, map[int64]*pstate{}
+	}
+	var plans []plan
+	var rejects []rejection
+	for _, r := range rows {
+		p, perr := b.parseRow(r)
+		if perr != nil {
+			rejects = append(rejects, rejection{num: r.num, field: perr.Field, key: perr.Key, raw: rawLine(r.cells)})
+			continue
+		}
+		plans = append(plans, p)
+	}
+	return b.s.inTx(ctx, func(tx *db.Tx) error {
+		if err := b.load(ctx, tx, plans); err != nil {
+			return err
+		}
+		c := counts{rejected: len(rejects)}
+		var touched []*pstate
+		for _, p := range plans {
+			st := b.match(p)
+			if st == nil {
+				st = &pstate{fresh: true, touched: true, tagKeys: map[string]bool{}, fields: map[int64]string{}, consent: map[Channel]ConsentStatus{}}
+				st.apply(p, b)
+				c.created++
+				touched = append(touched, st)
+				continue
+			}
+			if st.apply(p, b) {
+				c.updated++
+				if !st.touched {
+					st.touched = true
+					touched = append(touched, st)
+				}
+			} else {
+				c.unchanged++
+			}
+		}
+		if !b.imp.DryRun {
+			if err := b.write(ctx, tx, touched); err != nil {
+				return err
+			}
+		}
+		if err := writeRejects(ctx, tx, b.imp.ID, rejects); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE imports SET rows_done = rows_done + ?, created_count = created_count + ?,
+			updated_count = updated_count + ?, unchanged_count = unchanged_count + ?, rejected_count = rejected_count + ? WHERE id = ?`,
+			len(rows), c.created, c.updated, c.unchanged, c.rejected, b.imp.ID)
+		if err != nil {
+			return fmt.Errorf("people: import progress: %w", err)
+		}
+		if b.imp.DryRun {
+			for _, st := range touched {
+				st.settle()
+			}
+		}
+		return nil
+	})
+}
+
+// rawLine re-encodes a row's cells as one CSV line for the rejects file, cutting huge cells.
+func rawLine(cells []string) string {
+	cut := make([]string, len(cells))
+	for i, c := range cells {
+		if len(c) > 100 {
+			c = strings.ToValidUTF8(c[:100], "") + "…"
+		}
+		cut[i] = c
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write(cut)
+	w.Flush()
+	return strings.TrimRight(buf.String(), "\r\n")
+}
+
+// match returns the state of the person a plan is about: by e-mail, then phone, then the
+// id in the source tool.
+func (b *batcher) match(p plan) *pstate {
+	for _, e := range p.in.Emails {
+		if st := b.known["e:"+e]; st != nil {
+			return st
+		}
+	}
+	for _, n := range p.in.Phones {
+		if st := b.known["p:"+n]; st != nil {
+			return st
+		}
+	}
+	if p.ref != "" {
+		return b.known["r:"+p.ref]
+	}
+	return nil
+}
+
+// apply lays a plan over the state (non-empty values replace, contacts and tags add, a
+// granted consent never overrides a revocation) and reports whether anything changed.
+func (st *pstate) apply(p plan, b *batcher) bool {
+	changed := false
+	set := func(dst *string, v string, name bool) {
+		if v != "" && *dst != v {
+			*dst = v
+			st.dirty, changed = true, true
+			if name {
+				st.nameChanged = true
+			}
+		}
+	}
+	in := p.in
+	set(&st.given, in.GivenName, true)
+	set(&st.family, in.FamilyName, true)
+	a := in.Address
+	set(&st.addr.Street, a.Street, false)
+	set(&st.addr.Street2, a.Street2, false)
+	set(&st.addr.City, a.City, false)
+	set(&st.addr.State, a.State, false)
+	set(&st.addr.County, a.County, false)
+	set(&st.addr.ZIP, a.ZIP, false)
+	set(&st.addr.Country, a.Country, false)
+	set(&st.lang, in.Language, false)
+	set(&st.notes, in.Notes, false)
+	claim := func(prefix string, values []string, have, add *[]string) {
+		for _, v := range values {
+			if slices.Contains(*have, v) {
+				continue
+			}
+			if o := b.known[prefix+v]; o != nil && o != st {
+				continue // someone else's: merging decides
+			}
+			if len(*have) == 0 {
+				st.dirty = true // it becomes the primary one
+			}
+			*have = append(*have, v)
+			*add = append(*add, v)
+			b.known[prefix+v] = st
+			changed = true
+		}
+	}
+	claim("e:", in.Emails, &st.emails, &st.addEmails)
+	claim("p:", in.Phones, &st.phones, &st.addPhones)
+	if p.ref != "" {
+		claim("r:", []string{p.ref}, &st.refs, &st.addRefs)
+	}
+	for _, t := range in.Tags {
+		if k := Fold(t); k != "" && !st.tagKeys[k] {
+			st.tagKeys[k] = true
+			st.addTags = append(st.addTags, t)
+			changed = true
+		}
+	}
+	for id, v := range p.fields {
+		if v != "" && st.fields[id] != v {
+			st.fields[id] = v
+			if st.setFields == nil {
+				st.setFields = map[int64]string{}
+			}
+			st.setFields[id] = v
+			changed = true
+		}
+	}
+	for ch, want := range map[Channel]ConsentStatus{ChannelEmail: p.emailConsent, ChannelSMS: p.smsConsent} {
+		cur := st.consent[ch]
+		if want == "" || want == cur || (want == ConsentGranted && cur == ConsentRevoked) {
+			continue
+		}
+		st.consent[ch] = want
+		if st.setConsent == nil {
+			st.setConsent = map[Channel]ConsentStatus{}
+		}
+		st.setConsent[ch] = want
+		changed = true
+	}
+	return changed
+}
+
+// settle forgets what a dry run would have written, keeping the state as if it had.
+func (st *pstate) settle() {
+	st.dirty, st.nameChanged, st.touched = false, false, false
+	st.addEmails, st.addPhones, st.addTags, st.addRefs = nil, nil, nil, nil
+	st.setFields, st.setConsent = nil, nil
+}
+
+// writeRejects stores refused rows.
+func writeRejects(ctx context.Context, tx *db.Tx, importID int64, rejects []rejection) error {
+	var vals []any
+	for _, r := range rejects {
+		vals = append(vals, importID, r.num, r.field, r.key, r.raw)
+	}
+	return bulkInsert(ctx, tx, "INSERT INTO import_rejects (import_id, row_number, field, reason_key, raw) VALUES ", 5, vals,
+		" ON CONFLICT (import_id, row_number) DO NOTHING")
+}
+
+// bulkInsert runs prefix with as many "(?, …)" groups as vals holds rows of n columns,
+// several statements when there are many.
+func bulkInsert(ctx context.Context, tx *db.Tx, prefix string, n int, vals []any, suffix string) error {
+	per := 6000 / n
+	for len(vals) > 0 {
+		rows := min(per, len(vals)/n)
+		group := "(" + placeholders(n) + ")"
+		q := prefix + strings.Repeat(group+", ", rows-1) + group + suffix
+		if _, err := tx.ExecContext(ctx, q, vals[:rows*n]...); err != nil {
+			return fmt.Errorf("people: bulk insert: %w", err)
+		}
+		vals = vals[rows*n:]
+	}
+	return nil
+}
+
+// prepare returns a statement prepared in tx, rebound for the dialect.
+func prepare(ctx context.Context, tx *db.Tx, q string) (*sql.Stmt, error) {
+	if tx.Dialect() == db.Postgres {
+		q = db.Rebind(q)
+	}
+	st, err := tx.SQL().PrepareContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("people: prepare: %w", err)
+	}
+	return st, nil
+}

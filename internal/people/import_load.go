@@ -1,0 +1,194 @@
+package people
+
+import (
+	"context"
+	"fmt"
+
+	"solidarity/internal/db"
+)
+
+// load reads every stored person that a batch's e-mails, phones and refs point at, with
+// their contacts, tags, fields, consents and refs, into b.known and b.byID.
+func (b *batcher) load(ctx context.Context, tx *db.Tx, plans []plan) error {
+	var emails, phones, refs []any
+	for _, p := range plans {
+		for _, e := range p.in.Emails {
+			if b.known["e:"+e] == nil {
+				emails = append(emails, e)
+			}
+		}
+		for _, n := range p.in.Phones {
+			if b.known["p:"+n] == nil {
+				phones = append(phones, n)
+			}
+		}
+		if p.ref != "" && b.known["r:"+p.ref] == nil {
+			refs = append(refs, p.ref)
+		}
+	}
+	ids := map[int64]bool{}
+	collect := func(scan func(...any) error) error {
+		var k string
+		var id int64
+		if err := scan(&k, &id); err != nil {
+			return err
+		}
+		if b.byID[id] == nil {
+			ids[id] = true
+		}
+		return nil
+	}
+	if err := inChunks(emails, func(part []any) error {
+		return eachRow(ctx, tx, "SELECT email, person_id FROM person_emails WHERE email IN ("+placeholders(len(part))+")", part, collect)
+	}); err != nil {
+		return err
+	}
+	if err := inChunks(phones, func(part []any) error {
+		return eachRow(ctx, tx, "SELECT phone, person_id FROM person_phones WHERE phone IN ("+placeholders(len(part))+")", part, collect)
+	}); err != nil {
+		return err
+	}
+	if err := inChunks(refs, func(part []any) error {
+		return eachRow(ctx, tx, "SELECT ref, person_id FROM person_refs WHERE system = ? AND ref IN ("+placeholders(len(part))+")",
+			append([]any{string(b.imp.Source)}, part...), collect)
+	}); err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	list := make([]any, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	return inChunks(list, func(part []any) error { return b.loadPeople(ctx, tx, part) })
+}
+
+// loadPeople reads the states of the people with the given ids.
+func (b *batcher) loadPeople(ctx context.Context, tx *db.Tx, ids []any) error {
+	in := " IN (" + placeholders(len(ids)) + ")"
+	err := eachRow(ctx, tx, "SELECT id, given_name, family_name, street, street2, city, state, county, zip, country, language, notes FROM people WHERE id"+in, ids,
+		func(scan func(...any) error) error {
+			st := &pstate{tagKeys: map[string]bool{}, fields: map[int64]string{}, consent: map[Channel]ConsentStatus{}}
+			a := &st.addr
+			if err := scan(&st.id, &st.given, &st.family, &a.Street, &a.Street2, &a.City, &a.State, &a.County, &a.ZIP, &a.Country, &st.lang, &st.notes); err != nil {
+				return err
+			}
+			b.byID[st.id] = st
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	person := func(id int64) (*pstate, error) {
+		st := b.byID[id]
+		if st == nil {
+			return nil, fmt.Errorf("people: import: person %d vanished", id)
+		}
+		return st, nil
+	}
+	if err := eachRow(ctx, tx, "SELECT person_id, email FROM person_emails WHERE person_id"+in+" ORDER BY person_id, is_primary DESC, created_at, email", ids,
+		func(scan func(...any) error) error {
+			var id int64
+			var e string
+			if err := scan(&id, &e); err != nil {
+				return err
+			}
+			st, err := person(id)
+			if err == nil {
+				st.emails = append(st.emails, e)
+				b.known["e:"+e] = st
+			}
+			return err
+		}); err != nil {
+		return err
+	}
+	if err := eachRow(ctx, tx, "SELECT person_id, phone FROM person_phones WHERE person_id"+in+" ORDER BY person_id, is_primary DESC, created_at, phone", ids,
+		func(scan func(...any) error) error {
+			var id int64
+			var n string
+			if err := scan(&id, &n); err != nil {
+				return err
+			}
+			st, err := person(id)
+			if err == nil {
+				st.phones = append(st.phones, n)
+				b.known["p:"+n] = st
+			}
+			return err
+		}); err != nil {
+		return err
+	}
+	if err := eachRow(ctx, tx, "SELECT pt.person_id, t.name_key FROM person_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.person_id"+in, ids,
+		func(scan func(...any) error) error {
+			var id int64
+			var k string
+			if err := scan(&id, &k); err != nil {
+				return err
+			}
+			st, err := person(id)
+			if err == nil {
+				st.tagKeys[k] = true
+			}
+			return err
+		}); err != nil {
+		return err
+	}
+	if err := eachRow(ctx, tx, "SELECT person_id, field_id, value FROM person_fields WHERE person_id"+in, ids,
+		func(scan func(...any) error) error {
+			var id, f int64
+			var v string
+			if err := scan(&id, &f, &v); err != nil {
+				return err
+			}
+			st, err := person(id)
+			if err == nil {
+				st.fields[f] = v
+			}
+			return err
+		}); err != nil {
+		return err
+	}
+	if err := eachRow(ctx, tx, "SELECT person_id, channel, status FROM consents WHERE person_id"+in, ids,
+		func(scan func(...any) error) error {
+			var id int64
+			var ch Channel
+			var status ConsentStatus
+			if err := scan(&id, &ch, &status); err != nil {
+				return err
+			}
+			st, err := person(id)
+			if err == nil {
+				st.consent[ch] = status
+			}
+			return err
+		}); err != nil {
+		return err
+	}
+	return eachRow(ctx, tx, "SELECT person_id, ref FROM person_refs WHERE system = ? AND person_id"+in, append([]any{string(b.imp.Source)}, ids...),
+		func(scan func(...any) error) error {
+			var id int64
+			var r string
+			if err := scan(&id, &r); err != nil {
+				return err
+			}
+			st, err := person(id)
+			if err == nil {
+				st.refs = append(st.refs, r)
+				b.known["r:"+r] = st
+			}
+			return err
+		})
+}
+
+// inChunks calls fn with parts of at most 500 values.
+func inChunks(vals []any, fn func([]any) error) error {
+	for len(vals) > 0 {
+		n := min(500, len(vals))
+		if err := fn(vals[:n]); err != nil {
+			return err
+		}
+		vals = vals[n:]
+	}
+	return nil
+}

@@ -1,0 +1,276 @@
+package people
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"solidarity/internal/db"
+	"solidarity/internal/errs"
+)
+
+// Filter says which people a list, a segment, a message or an export is about. Every
+// condition that is set must hold; within one condition any listed value matches (Tags
+// with AllTags needs every tag). It is stored as JSON in saved segments.
+type Filter struct {
+	Tags        []string `json:"tags,omitempty"`
+	AllTags     bool     `json:"all_tags,omitempty"`
+	ExcludeTags []string `json:"exclude_tags,omitempty"`
+
+	MembershipStatuses []MembershipStatus `json:"membership_statuses,omitempty"`
+	TierIDs            []int64            `json:"tier_ids,omitempty"`
+
+	Languages []string `json:"languages,omitempty"`
+	States    []string `json:"states,omitempty"`
+	Counties  []string `json:"counties,omitempty"`
+	// ZIPs holds ZIP codes or their prefixes ("787" is central Texas).
+	ZIPs []string `json:"zips,omitempty"`
+
+	OrganizationIDs []int64 `json:"organization_ids,omitempty"`
+
+	Consent []ConsentRule `json:"consent,omitempty"`
+
+	// Dates are YYYY-MM-DD, inclusive, in UTC.
+	CreatedFrom string `json:"created_from,omitempty"`
+	CreatedTo   string `json:"created_to,omitempty"`
+	ActiveFrom  string `json:"active_from,omitempty"`
+	ActiveTo    string `json:"active_to,omitempty"`
+}
+
+// ConsentRule keeps people whose consent on Channel has one of Statuses; ConsentNone
+// stands for "nothing recorded".
+type ConsentRule struct {
+	Channel  Channel         `json:"channel"`
+	Statuses []ConsentStatus `json:"statuses"`
+}
+
+// ConsentNone matches people with no consent recorded on a channel, in a ConsentRule.
+const ConsentNone ConsentStatus = "none"
+
+// maxFilterValues bounds each list in a filter.
+const maxFilterValues = 200
+
+// Validate normalizes the filter in place and reports every problem.
+func (f *Filter) Validate() error {
+	var l errs.List
+	for _, list := range []struct {
+		field string
+		n     int
+	}{{"tags", len(f.Tags)}, {"exclude_tags", len(f.ExcludeTags)}, {"membership_statuses", len(f.MembershipStatuses)},
+		{"tier_ids", len(f.TierIDs)}, {"languages", len(f.Languages)}, {"states", len(f.States)}, {"counties", len(f.Counties)},
+		{"zips", len(f.ZIPs)}, {"organization_ids", len(f.OrganizationIDs)}, {"consent", len(f.Consent)}} {
+		if list.n > maxFilterValues {
+			l.Add(list.field, "people.segment.too_many")
+		}
+	}
+	for _, st := range f.MembershipStatuses {
+		if !st.valid() {
+			l.Add("membership_statuses", "people.membership.status_invalid")
+			break
+		}
+	}
+	for i, lang := range f.Languages {
+		if f.Languages[i] = NormalizeLanguage(lang); f.Languages[i] == "" {
+			l.Add("languages", "people.language.invalid")
+			break
+		}
+	}
+	for i := range f.States {
+		f.States[i] = normalizeState(f.States[i])
+	}
+	for i := range f.Counties {
+		f.Counties[i], _ = cleanText(f.Counties[i], maxCounty)
+	}
+	for i := range f.ZIPs {
+		z, ok := normalizeZIP(f.ZIPs[i], "XX")
+		if !ok || z == "" {
+			l.Add("zips", "people.zip.invalid")
+			break
+		}
+		f.ZIPs[i] = z
+	}
+	for _, c := range f.Consent {
+		if !c.Channel.valid() {
+			l.Add("consent", "people.consent.channel_invalid")
+			break
+		}
+		for _, st := range c.Statuses {
+			if st != ConsentNone && !st.valid() {
+				l.Add("consent", "people.consent.status_invalid")
+				break
+			}
+		}
+	}
+	for _, d := range []struct {
+		field string
+		v     string
+	}{{"created_from", f.CreatedFrom}, {"created_to", f.CreatedTo}, {"active_from", f.ActiveFrom}, {"active_to", f.ActiveTo}} {
+		if _, ok := parseDate(d.v); !ok {
+			l.Add(d.field, "people.segment.date_invalid")
+		}
+	}
+	return l.Err()
+}
+
+// parseDate reads YYYY-MM-DD; "" is valid and means no bound.
+func parseDate(s string) (time.Time, bool) {
+	if s == "" {
+		return time.Time{}, true
+	}
+	t, err := time.Parse("2006-01-02", strings.TrimSpace(s))
+	return t, err == nil
+}
+
+// compiled is a filter turned into SQL conditions on people p, with their arguments. Only
+// fixed SQL text and ? placeholders are ever written; every user value is an argument.
+type compiled struct {
+	where []string
+	args  []any
+}
+
+func (c *compiled) add(cond string, args ...any) {
+	c.where = append(c.where, cond)
+	c.args = append(c.args, args...)
+}
+
+// sql returns the conditions joined with AND ("1=1" when there are none).
+func (c *compiled) sql() string {
+	if len(c.where) == 0 {
+		return "1=1"
+	}
+	return strings.Join(c.where, " AND ")
+}
+
+// compile turns a validated filter into conditions. Tag names are looked up first, so
+// that the conditions are plain id lists that an index drives.
+func compile(ctx context.Context, q db.Queryer, f Filter) (*compiled, error) {
+	c := &compiled{}
+	if len(f.Tags) > 0 {
+		ids, err := tagIDs(ctx, q, f.Tags)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case len(ids) == 0 || (f.AllTags && len(ids) < len(uniqueFolded(f.Tags))):
+			c.add("1=0")
+		case f.AllTags:
+			for _, id := range ids {
+				c.add("p.id IN (SELECT person_id FROM person_tags WHERE tag_id = ?)", id)
+			}
+		default:
+			c.add("p.id IN (SELECT person_id FROM person_tags WHERE tag_id IN ("+placeholders(len(ids))+"))", anySlice(ids)...)
+		}
+	}
+	if len(f.ExcludeTags) > 0 {
+		ids, err := tagIDs(ctx, q, f.ExcludeTags)
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) > 0 {
+			c.add("p.id NOT IN (SELECT person_id FROM person_tags WHERE tag_id IN ("+placeholders(len(ids))+"))", anySlice(ids)...)
+		}
+	}
+	if len(f.MembershipStatuses) > 0 || len(f.TierIDs) > 0 {
+		sub, args := "SELECT person_id FROM memberships WHERE 1=1", []any{}
+		if len(f.MembershipStatuses) > 0 {
+			sub += " AND status IN (" + placeholders(len(f.MembershipStatuses)) + ")"
+			args = append(args, anySlice(f.MembershipStatuses)...)
+		}
+		if len(f.TierIDs) > 0 {
+			sub += " AND tier_id IN (" + placeholders(len(f.TierIDs)) + ")"
+			args = append(args, anySlice(f.TierIDs)...)
+		}
+		c.add("p.id IN ("+sub+")", args...)
+	}
+	if len(f.Languages) > 0 {
+		c.add("p.language IN ("+placeholders(len(f.Languages))+")", anySlice(f.Languages)...)
+	}
+	if len(f.States) > 0 {
+		c.add("p.state IN ("+placeholders(len(f.States))+")", anySlice(f.States)...)
+	}
+	if len(f.Counties) > 0 {
+		c.add("p.county IN ("+placeholders(len(f.Counties))+")", anySlice(f.Counties)...)
+	}
+	if len(f.ZIPs) > 0 {
+		var or []string
+		var args []any
+		for _, z := range f.ZIPs {
+			or = append(or, "(p.zip >= ? AND p.zip < ?)")
+			args = append(args, z, prefixEnd(z))
+		}
+		c.add("("+strings.Join(or, " OR ")+")", args...)
+	}
+	if len(f.OrganizationIDs) > 0 {
+		c.add("p.id IN (SELECT person_id FROM affiliations WHERE organization_id IN ("+placeholders(len(f.OrganizationIDs))+"))",
+			anySlice(f.OrganizationIDs)...)
+	}
+	for _, r := range f.Consent {
+		var sts []any
+		none := false
+		for _, st := range r.Statuses {
+			if st == ConsentNone {
+				none = true
+			} else {
+				sts = append(sts, st)
+			}
+		}
+		var or []string
+		var args []any
+		if len(sts) > 0 {
+			or = append(or, "p.id IN (SELECT person_id FROM consents WHERE channel = ? AND status IN ("+placeholders(len(sts))+"))")
+			args = append(append(args, r.Channel), sts...)
+		}
+		if none {
+			or = append(or, "p.id NOT IN (SELECT person_id FROM consents WHERE channel = ?)")
+			args = append(args, r.Channel)
+		}
+		if len(or) > 0 {
+			c.add("("+strings.Join(or, " OR ")+")", args...)
+		}
+	}
+	dates := []struct {
+		col   string
+		v     string
+		upper bool
+	}{{"p.created_at", f.CreatedFrom, false}, {"p.created_at", f.CreatedTo, true}, {"p.last_active_at", f.ActiveFrom, false}, {"p.last_active_at", f.ActiveTo, true}}
+	for _, d := range dates {
+		t, _ := parseDate(d.v)
+		switch {
+		case t.IsZero():
+		case d.upper:
+			c.add(d.col+" < ?", t.AddDate(0, 0, 1))
+		default:
+			c.add(d.col+" >= ?", t)
+		}
+	}
+	return c, nil
+}
+
+// tagIDs returns the ids of the named tags that exist.
+func tagIDs(ctx context.Context, q db.Queryer, names []string) ([]int64, error) {
+	keys := uniqueFolded(names)
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	var ids []int64
+	err := eachRow(ctx, q, "SELECT id FROM tags WHERE name_key IN ("+placeholders(len(keys))+") ORDER BY id", anySlice(keys),
+		func(scan func(...any) error) error {
+			var id int64
+			err := scan(&id)
+			ids = append(ids, id)
+			return err
+		})
+	return ids, err
+}
+
+func uniqueFolded(names []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, n := range names {
+		if k := Fold(n); k != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}

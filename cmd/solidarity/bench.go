@@ -60,6 +60,9 @@ func bench(args []string) error {
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DataDir = filepath.Join(tmp, "node")
 	cfg.LogLevel = "error"
+	// Each simulated visitor of the public forms comes with its own address in
+	// X-Forwarded-For, as real visitors reach a node through its reverse proxy.
+	cfg.TrustedProxies = "127.0.0.1"
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -79,7 +82,15 @@ func bench(args []string) error {
 	go a.Run(ctx) //nolint:errcheck
 	base := "http://" + addr.String()
 
-	bare, err := startBaseline(a.DB.WritePool())
+	if err := requireNoPeople(ctx, a.DB); err != nil {
+		return err
+	}
+	insert, err := createBenchTable(ctx, a.DB.WritePool(), a.DB.Dialect())
+	if err != nil {
+		return err
+	}
+	defer dropBenchTable(a.DB.WritePool())
+	bare, err := startBaseline(a.DB.WritePool(), insert)
 	if err != nil {
 		return err
 	}
@@ -103,7 +114,7 @@ func bench(args []string) error {
 			fmt.Printf("%-36s first error: %s %s\n", "", closed.FirstError, open.FirstError)
 		}
 	}
-	return nil
+	return benchJoin(ctx, a, client, base, bare.URL, *workers, *rate, *duration)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -167,13 +178,15 @@ func (b *baseline) Close() { b.srv.Close() }
 
 const baselinePage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Home</title></head><body><main><h1>Together we defend our communities</h1></main></body></html>`
 
-func startBaseline(write *sql.DB) (*baseline, error) {
+// startBaseline serves the home page's baseline (a constant page) and the Join form's
+// (one INSERT per POST, with insert, into the bench's table on the node's database).
+func startBaseline(write *sql.DB, insert string) (*baseline, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write([]byte(baselinePage))
 	})
-	_ = write // the form baseline (one INSERT per POST) lands with the first public form
+	mux.HandleFunc("POST /join", bareJoin(write, insert))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 	"solidarity/internal/db"
 	"solidarity/internal/errs"
 	"solidarity/internal/i18n"
+	"solidarity/internal/people"
 )
 
 // Deps are the services the API calls.
@@ -23,6 +24,7 @@ type Deps struct {
 	Log     *slog.Logger
 	DB      *db.DB
 	Auth    *auth.Service
+	People  *people.Service
 	Catalog *i18n.Catalog
 	BaseURL string
 }
@@ -62,6 +64,11 @@ func New(deps Deps) *Server {
 func (s *Server) Routes() []Route {
 	return []Route{
 		{"GET /api/v1/{$}", AnyKey, s.entryPoint},
+		{"GET /api/v1/people", Access(auth.PermPeopleRead), s.peopleList},
+		{"POST /api/v1/people", Access(auth.PermPeopleWrite), s.peopleSave},
+		{"GET /api/v1/people/{id}", Access(auth.PermPeopleRead), s.peopleGet},
+		{"GET /api/v1/organizations", Access(auth.PermPeopleRead), s.organizationsList},
+		{"GET /api/v1/organizations/{id}", Access(auth.PermPeopleRead), s.organizationsGet},
 	}
 }
 

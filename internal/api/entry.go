@@ -14,7 +14,9 @@ func (s *Server) entryPoint(w http.ResponseWriter, r *http.Request) {
 		"max_pagesize": 100,
 		"namespace":    "solidarity",
 		"_links": map[string]any{
-			"self": map[string]string{"href": base},
+			"self":                     map[string]string{"href": base},
+			"osdi:people":              map[string]string{"href": base + "people", "title": "The collection of people in the system"},
+			"solidarity:organizations": map[string]string{"href": base + "organizations", "title": "The collection of organizations in the network"},
 		},
 	})
 }

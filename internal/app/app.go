@@ -117,11 +117,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 			return nil, err
 		}
 	}
-	a.API = api.New(api.Deps{Log: log, DB: a.DB, Auth: a.Auth, Catalog: a.Catalog, BaseURL: a.Config.BaseURL})
+	a.API = api.New(api.Deps{Log: log, DB: a.DB, Auth: a.Auth, People: a.People, Catalog: a.Catalog, BaseURL: a.Config.BaseURL})
 	a.Web, err = web.New(web.Deps{
 		Config: &a.Config, Log: log, DB: a.DB, Catalog: a.Catalog, Registry: a.Registry,
 		Auth: a.Auth, Vault: a.Vault, Notify: a.Notify, Limiter: a.Limiter, Retention: a.Retention,
-		API: a.API,
+		People: a.People, API: a.API,
 	})
 	if err != nil {
 		return nil, err

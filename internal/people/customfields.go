@@ -76,7 +76,11 @@ func (s *Service) DefineField(ctx context.Context, actor auth.Actor, f FieldDef)
 	if f.LabelEs, ok = cleanText(f.LabelEs, maxFieldLabel); !ok || f.LabelEs == "" {
 		l.Add("label_es", "people.custom.label_invalid")
 	}
-	if forbiddenField.MatchString(f.Key + " " + f.LabelEn + " " + f.LabelEs) {
+	words := f.Key + " " + f.LabelEn + " " + f.LabelEs
+	for _, c := range f.Choices {
+		words += " " + c.Value + " " + c.LabelEn + " " + c.LabelEs
+	}
+	if forbiddenField.MatchString(words) {
 		l.Add("key", "people.custom.forbidden")
 	}
 	switch f.Kind {

@@ -92,10 +92,14 @@ func (s *Service) Export(ctx context.Context, actor auth.Actor, req ExportReques
 	if err != nil {
 		return 0, coded(err)
 	}
+	where, args, err := c.where(ctx, s.db)
+	if err != nil {
+		return 0, coded(err)
+	}
 	written := 0
 	var after int64
 	for {
-		rows, err := s.exportPage(ctx, c, defs, tierNames, after)
+		rows, err := s.exportPage(ctx, where, args, defs, tierNames, after)
 		if err != nil {
 			return written, err
 		}
@@ -127,7 +131,7 @@ type exportRow struct {
 }
 
 // exportPage reads the next page of export rows after id.
-func (s *Service) exportPage(ctx context.Context, c *compiled, defs []FieldDef, tiers map[int64]string, after int64) ([]exportRow, error) {
+func (s *Service) exportPage(ctx context.Context, where string, args []any, defs []FieldDef, tiers map[int64]string, after int64) ([]exportRow, error) {
 	var rows []exportRow
 	index := map[int64]int{}
 	err := eachRow(ctx, s.db, `SELECT p.id, p.given_name, p.family_name, p.email, p.phone, p.street, p.street2, p.city, p.state, p.county, p.zip,
@@ -135,8 +139,8 @@ func (s *Service) exportPage(ctx context.Context, c *compiled, defs []FieldDef, 
 		COALESCE((SELECT status FROM consents WHERE person_id = p.id AND channel = 'email'), ''),
 		COALESCE((SELECT status FROM consents WHERE person_id = p.id AND channel = 'sms'), ''),
 		COALESCE(m.status, ''), COALESCE(m.tier_id, 0), m.expires_at, p.created_at, p.last_active_at
-		FROM people p LEFT JOIN memberships m ON m.person_id = p.id WHERE p.id > ? AND `+c.sql()+` ORDER BY p.id LIMIT ?`,
-		append(append([]any{after}, c.args...), exportPage), func(scan func(...any) error) error {
+		FROM people p LEFT JOIN memberships m ON m.person_id = p.id WHERE p.id > ? AND `+where+` ORDER BY p.id LIMIT ?`,
+		append(append([]any{after}, args...), exportPage), func(scan func(...any) error) error {
 			var r exportRow
 			var v [12]string
 			var emailC, smsC, mstatus string

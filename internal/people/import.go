@@ -75,7 +75,7 @@ func (i Import) Percent() int {
 		}
 		return 0
 	}
-	return i.RowsDone * 100 / i.RowsTotal
+	return min(100, i.RowsDone*100/i.RowsTotal)
 }
 
 // ImportPreview is what the mapping page shows after an upload.
@@ -167,13 +167,12 @@ func (s *Service) UploadImport(ctx context.Context, actor auth.Actor, filename s
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		if err != nil && !errors.Is(err, csv.ErrFieldCount) {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				return ImportPreview{}, errs.Invalid("file", "people.import.not_csv")
-			}
+		var pe *csv.ParseError
+		malformed := errors.As(err, &pe) && !errors.Is(err, csv.ErrFieldCount)
+		if err != nil && !errors.Is(err, csv.ErrFieldCount) && !malformed {
+			return ImportPreview{}, errs.Invalid("file", "people.import.not_csv")
 		}
-		if blank(rec) {
+		if !malformed && blank(rec) {
 			continue
 		}
 		rows++

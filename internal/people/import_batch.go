@@ -41,14 +41,17 @@ type pstate struct {
 	consent            map[Channel]ConsentStatus
 	refs               []string
 	dirty, nameChanged bool
-	touched            bool     // listed for writing in this batch
-	words              []string // search words, computed when the row is written
-	addEmails          []string
-	addPhones          []string
-	addTags            []string
-	addRefs            []string
-	setFields          map[int64]string
-	setConsent         map[Channel]ConsentStatus
+	touched            bool // listed for writing in this batch
+	// key, sound and words are the name's keys when known to match given and family;
+	// key is "" when they must be computed again.
+	key, sound string
+	words      []string
+	addEmails  []string
+	addPhones  []string
+	addTags    []string
+	addRefs    []string
+	setFields  map[int64]string
+	setConsent map[Channel]ConsentStatus
 }
 
 func newBatcher(s *Service, imp Import, columns int, defs []FieldDef) *batcher {
@@ -66,21 +69,35 @@ type rejection struct {
 	raw   string
 }
 
-// run imports one batch of rows.
-func (b *batcher) run(ctx context.Context, rows []rawRow) error {
-	if !b.imp.DryRun || b.known == nil {
-		b.known, b.byID = map[string]*pstate{}, map[int64]*pstate{}
-	}
-	var plans []plan
-	var rejects []rejection
+// parsed is a batch of rows read and checked, ready for the database.
+type parsed struct {
+	rows    int
+	plans   []plan
+	rejects []rejection
+}
+
+// parse reads and checks a batch of rows. It touches no shared state, so it runs ahead
+// of the database work, on another core.
+func (b *batcher) parse(rows []rawRow) parsed {
+	out := parsed{rows: len(rows)}
 	for _, r := range rows {
 		p, perr := b.parseRow(r)
 		if perr != nil {
-			rejects = append(rejects, rejection{num: r.num, field: perr.Field, key: perr.Key, raw: rawLine(r.cells)})
+			out.rejects = append(out.rejects, rejection{num: r.num, field: perr.Field, key: perr.Key, raw: rawLine(r.cells)})
 			continue
 		}
-		plans = append(plans, p)
+		p.key, p.sound, p.words = nameKeys(p.in.GivenName, p.in.FamilyName)
+		out.plans = append(out.plans, p)
 	}
+	return out
+}
+
+// run imports one parsed batch in one transaction.
+func (b *batcher) run(ctx context.Context, batch parsed) error {
+	if !b.imp.DryRun || b.known == nil {
+		b.known, b.byID = map[string]*pstate{}, map[int64]*pstate{}
+	}
+	plans, rejects, rows := batch.plans, batch.rejects, batch.rows
 	return b.s.inTx(ctx, func(tx *db.Tx) error {
 		if err := b.load(ctx, tx, plans); err != nil {
 			return err
@@ -92,6 +109,7 @@ func (b *batcher) run(ctx context.Context, rows []rawRow) error {
 			if st == nil {
 				st = &pstate{fresh: true, touched: true, tagKeys: map[string]bool{}, fields: map[int64]string{}, consent: map[Channel]ConsentStatus{}}
 				st.apply(p, b)
+				st.key, st.sound, st.words = p.key, p.sound, p.words
 				c.created++
 				touched = append(touched, st)
 				continue
@@ -116,7 +134,7 @@ func (b *batcher) run(ctx context.Context, rows []rawRow) error {
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE imports SET rows_done = rows_done + ?, created_count = created_count + ?,
 			updated_count = updated_count + ?, unchanged_count = unchanged_count + ?, rejected_count = rejected_count + ? WHERE id = ?`,
-			len(rows), c.created, c.updated, c.unchanged, c.rejected, b.imp.ID)
+			rows, c.created, c.updated, c.unchanged, c.rejected, b.imp.ID)
 		if err != nil {
 			return fmt.Errorf("people: import progress: %w", err)
 		}
@@ -174,6 +192,7 @@ func (st *pstate) apply(p plan, b *batcher) bool {
 			st.dirty, changed = true, true
 			if name {
 				st.nameChanged = true
+				st.key = ""
 			}
 		}
 	}

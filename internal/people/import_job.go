@@ -168,48 +168,29 @@ func (s *Service) runImport(ctx context.Context, id int64, progress func(Import)
 		return errs.Invalid("file", "people.import.not_csv")
 	}
 	b := newBatcher(s, imp, len(header), defs)
-	row, skip := 1, imp.RowsDone
-	var rows []rawRow
-	flush := func() error {
-		if len(rows) == 0 {
-			return nil
-		}
-		if err := b.run(ctx, rows); err != nil {
+	// One goroutine reads and checks rows while this one writes the batch before.
+	batches := make(chan parsed, 1)
+	readErr := make(chan error, 1)
+	rctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		defer close(batches)
+		readErr <- s.readBatches(rctx, cr, b, imp.RowsDone, batches)
+	}()
+	for batch := range batches {
+		if err := b.run(ctx, batch); err != nil {
+			stop()
+			for range batches {
+			}
 			return err
 		}
-		rows = rows[:0]
 		if progress != nil {
 			if cur, err := loadImport(ctx, s.db, id); err == nil {
 				progress(cur)
 			}
 		}
-		return nil
 	}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		row++
-		var pe *csv.ParseError
-		if err != nil && !errors.Is(err, csv.ErrFieldCount) && !errors.As(err, &pe) {
-			return fmt.Errorf("people: import %d row %d: %w", id, row, err)
-		}
-		if blank(rec) {
-			continue
-		}
-		if skip > 0 {
-			skip--
-			continue
-		}
-		rows = append(rows, rawRow{num: row, cells: cloneRow(rec)})
-		if len(rows) >= s.cfg.ImportBatch {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	if err := flush(); err != nil {
+	if err := <-readErr; err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *db.Tx) error {
@@ -224,6 +205,50 @@ func (s *Service) runImport(ctx context.Context, id int64, progress func(Import)
 		}
 		return nil
 	})
+}
+
+// readBatches reads the file's records after the first skip ones (already imported),
+// parses them a batch at a time and sends the batches until the file ends.
+func (s *Service) readBatches(ctx context.Context, cr *csv.Reader, b *batcher, skip int, out chan<- parsed) error {
+	row := 1
+	var rows []rawRow
+	send := func() error {
+		if len(rows) == 0 {
+			return nil
+		}
+		select {
+		case out <- b.parse(rows):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		rows = nil
+		return nil
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return send()
+		}
+		row++
+		var pe *csv.ParseError
+		malformed := errors.As(err, &pe) && !errors.Is(err, csv.ErrFieldCount)
+		if err != nil && !errors.Is(err, csv.ErrFieldCount) && !malformed {
+			return fmt.Errorf("people: import %d row %d: %w", b.imp.ID, row, err)
+		}
+		if !malformed && blank(rec) {
+			continue
+		}
+		if skip > 0 {
+			skip--
+			continue
+		}
+		rows = append(rows, rawRow{num: row, cells: cloneRow(rec), malformed: malformed})
+		if len(rows) >= s.cfg.ImportBatch {
+			if err := send(); err != nil {
+				return err
+			}
+		}
+	}
 }
 
 // cloneRow copies a reused record.
@@ -312,7 +337,7 @@ func tuneForBulk(ctx context.Context, d *db.DB) error {
 	if d.Dialect() != db.SQLite {
 		return nil
 	}
-	for _, p := range []string{"PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY"} {
+	for _, p := range []string{"PRAGMA cache_size = -262144", "PRAGMA temp_store = MEMORY"} {
 		if _, err := d.ExecContext(ctx, p); err != nil {
 			return fmt.Errorf("people: %s: %w", p, err)
 		}

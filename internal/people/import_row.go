@@ -21,6 +21,9 @@ type plan struct {
 	emailConsent ConsentStatus // "" leaves consent as it is
 	smsConsent   ConsentStatus
 	ref          string
+	// key, sound and words are the name's keys, worked out with the parse.
+	key, sound string
+	words      []string
 }
 
 // parseRow reads one row through the mapping and normalizes it; a row that cannot be

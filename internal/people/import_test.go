@@ -325,3 +325,36 @@ func TestParseConsentCell(t *testing.T) {
 		}
 	}
 }
+
+// A job that stopped half-way goes on from the last committed batch.
+func TestImportResumes(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d, func(c *Config) { c.ImportBatch = 2 })
+		ctx := context.Background()
+		file := "email\na@example.org\nb@example.org\nc@example.org\n\nd@example.org\n"
+		pre := upload(t, h, "r.csv", file)
+		if pre.RowsTotal != 4 {
+			t.Errorf("rows = %d, want 4 (blank lines do not count)", pre.RowsTotal)
+		}
+		if err := h.s.inTx(ctx, func(tx *db.Tx) error { return h.s.prepareRun(ctx, tx, pre.ID, ImportOptions{}) }); err != nil {
+			t.Fatal(err)
+		}
+		// As if a crash came after the first batch of two committed with its progress.
+		if _, err := d.ExecContext(ctx, "UPDATE imports SET rows_done = 2, created_count = 2, status = 'running' WHERE id = ?", pre.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.s.runImport(ctx, pre.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		imp, _ := h.s.Import(ctx, organizer, pre.ID)
+		if imp.Status != ImportDone || imp.RowsDone != 4 || imp.Created != 4 || imp.Percent() != 100 {
+			t.Errorf("resumed import = %+v", imp)
+		}
+		if n := countRows(t, d, "people"); n != 2 {
+			t.Errorf("%d people, want the 2 rows after the committed batch", n)
+		}
+		if res, _ := h.s.Search(ctx, organizer, "a@example.org", 1); len(res) != 0 {
+			t.Error("a row of the committed batch was imported twice")
+		}
+	})
+}

@@ -1,8 +1,11 @@
 package people
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"solidarity/internal/db"
 )
@@ -34,9 +37,10 @@ func (b *batcher) write(ctx context.Context, tx *db.Tx, touched []*pstate) error
 			lang = "en"
 		}
 		a := st.addr
-		key, sound, words := nameKeys(st.given, st.family)
-		st.words = words
-		row := []any{st.given, st.family, key, sound, first(st.emails), first(st.phones),
+		if st.key == "" {
+			st.key, st.sound, st.words = nameKeys(st.given, st.family)
+		}
+		row := []any{st.given, st.family, st.key, st.sound, first(st.emails), first(st.phones),
 			a.Street, a.Street2, a.City, a.State, a.County, a.ZIP, a.Country, lang, st.notes}
 		switch {
 		case st.fresh:
@@ -105,6 +109,7 @@ func (b *batcher) write(ctx context.Context, tx *db.Tx, touched []*pstate) error
 		if len(in.vals) == 0 {
 			continue
 		}
+		sortRows(in.vals, in.n) // in key order, each index insert lands next to the one before
 		if err := bulkInsert(ctx, tx, in.prefix, in.n, in.vals, in.suffix); err != nil {
 			return err
 		}
@@ -144,4 +149,33 @@ func (b *batcher) tagID(ctx context.Context, tx *db.Tx, name string) (int64, err
 	}
 	b.tags[k] = id
 	return id, nil
+}
+
+// sortRows orders rows of n values by their first two values, so that a batch inserts into
+// each index in key order (SQLite then finds each spot next to the last one).
+func sortRows(vals []any, n int) {
+	rows := make([][]any, len(vals)/n)
+	for i := range rows {
+		rows[i] = vals[i*n : i*n+n : i*n+n]
+	}
+	less := func(a, b any) int {
+		switch x := a.(type) {
+		case string:
+			return strings.Compare(x, b.(string))
+		case int64:
+			return cmp.Compare(x, b.(int64))
+		}
+		return 0
+	}
+	slices.SortStableFunc(rows, func(a, b []any) int {
+		if c := less(a[0], b[0]); c != 0 {
+			return c
+		}
+		return less(a[1], b[1])
+	})
+	out := make([]any, 0, len(vals))
+	for _, r := range rows {
+		out = append(out, r...)
+	}
+	copy(vals, out)
 }

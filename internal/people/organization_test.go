@@ -85,6 +85,8 @@ func TestCustomFields(t *testing.T) {
 			{FieldDef{Key: "papers", LabelEn: "Has a green card", LabelEs: "Tiene papeles", Kind: FieldChoice}, "key", "people.custom.forbidden"},
 			{FieldDef{Key: "a_number", LabelEn: "A-Number", LabelEs: "Número A", Kind: FieldText}, "key", "people.custom.forbidden"},
 			{FieldDef{Key: "size", LabelEn: "Size", LabelEs: "Talla", Kind: FieldChoice}, "choices", "people.custom.choices_invalid"},
+			{FieldDef{Key: "situation", LabelEn: "Situation", LabelEs: "Situación", Kind: FieldChoice,
+				Choices: []Choice{{Value: "u", LabelEn: "Undocumented", LabelEs: "Indocumentado"}}}, "key", "people.custom.forbidden"},
 			{FieldDef{Key: "size", LabelEn: "Size", LabelEs: "Talla", Kind: "color"}, "kind", "people.custom.kind_invalid"},
 		}
 		for _, b := range bad {

@@ -176,7 +176,11 @@ func (s *Service) List(ctx context.Context, actor auth.Actor, q ListQuery) (Page
 		if i == 5 {
 			break
 		}
-		c.add("p.id IN (SELECT person_id FROM person_terms WHERE term >= ? AND term < ?)", w, prefixEnd(w))
+		c.addSet("person_terms", "term >= ? AND term < ?", false, w, prefixEnd(w))
+	}
+	where, args, err := c.where(ctx, s.db)
+	if err != nil {
+		return Page{}, coded(err)
 	}
 	if q.After != "" {
 		cur, err := decodeCursor(q.After)
@@ -195,15 +199,16 @@ func (s *Service) List(ctx context.Context, actor auth.Actor, q ListQuery) (Page
 		if spec.desc {
 			op = "<"
 		}
-		c.add("("+spec.col+", p.id) "+op+" (?, ?)", v, cur.ID)
+		where += " AND (" + spec.col + ", p.id) " + op + " (?, ?)"
+		args = append(args, v, cur.ID)
 	}
 	dir := ""
 	if spec.desc {
 		dir = " DESC"
 	}
 	var page Page
-	err = eachRow(ctx, s.db, "SELECT "+summaryColumns+", p.name_key FROM people p WHERE "+c.sql()+
-		" ORDER BY "+spec.col+dir+", p.id"+dir+" LIMIT ?", append(c.args, limit+1), func(scan func(...any) error) error {
+	err = eachRow(ctx, s.db, "SELECT "+summaryColumns+", p.name_key FROM people p WHERE "+where+
+		" ORDER BY "+spec.col+dir+", p.id"+dir+" LIMIT ?", append(args, limit+1), func(scan func(...any) error) error {
 		var key string
 		sm, err := scanSummary(func(dst ...any) error { return scan(append(dst, &key)...) })
 		if err != nil {

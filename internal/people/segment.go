@@ -121,28 +121,8 @@ func parseDate(s string) (time.Time, bool) {
 	return t, err == nil
 }
 
-// compiled is a filter turned into SQL conditions on people p, with their arguments. Only
-// fixed SQL text and ? placeholders are ever written; every user value is an argument.
-type compiled struct {
-	where []string
-	args  []any
-}
-
-func (c *compiled) add(cond string, args ...any) {
-	c.where = append(c.where, cond)
-	c.args = append(c.args, args...)
-}
-
-// sql returns the conditions joined with AND ("1=1" when there are none).
-func (c *compiled) sql() string {
-	if len(c.where) == 0 {
-		return "1=1"
-	}
-	return strings.Join(c.where, " AND ")
-}
-
-// compile turns a validated filter into conditions. Tag names are looked up first, so
-// that the conditions are plain id lists that an index drives.
+// compile turns a validated filter into conditions (see segment_sql.go). Tag names are
+// looked up first, so that the conditions are plain id lists that an index drives.
 func compile(ctx context.Context, q db.Queryer, f Filter) (*compiled, error) {
 	c := &compiled{}
 	if len(f.Tags) > 0 {
@@ -152,13 +132,13 @@ func compile(ctx context.Context, q db.Queryer, f Filter) (*compiled, error) {
 		}
 		switch {
 		case len(ids) == 0 || (f.AllTags && len(ids) < len(uniqueFolded(f.Tags))):
-			c.add("1=0")
-		case f.AllTags:
+			c.never = true
+		case f.AllTags || len(ids) == 1:
 			for _, id := range ids {
-				c.add("p.id IN (SELECT person_id FROM person_tags WHERE tag_id = ?)", id)
+				c.addSetOnce("person_tags", "tag_id = ?", false, true, id)
 			}
 		default:
-			c.add("p.id IN (SELECT person_id FROM person_tags WHERE tag_id IN ("+placeholders(len(ids))+"))", anySlice(ids)...)
+			c.addSet("person_tags", "tag_id IN ("+placeholders(len(ids))+")", false, anySlice(ids)...)
 		}
 	}
 	if len(f.ExcludeTags) > 0 {
@@ -167,29 +147,29 @@ func compile(ctx context.Context, q db.Queryer, f Filter) (*compiled, error) {
 			return nil, err
 		}
 		if len(ids) > 0 {
-			c.add("p.id NOT IN (SELECT person_id FROM person_tags WHERE tag_id IN ("+placeholders(len(ids))+"))", anySlice(ids)...)
+			c.addSet("person_tags", "tag_id IN ("+placeholders(len(ids))+")", true, anySlice(ids)...)
 		}
 	}
 	if len(f.MembershipStatuses) > 0 || len(f.TierIDs) > 0 {
-		sub, args := "SELECT person_id FROM memberships WHERE 1=1", []any{}
+		pred, args := "1=1", []any{}
 		if len(f.MembershipStatuses) > 0 {
-			sub += " AND status IN (" + placeholders(len(f.MembershipStatuses)) + ")"
+			pred += " AND status IN (" + placeholders(len(f.MembershipStatuses)) + ")"
 			args = append(args, anySlice(f.MembershipStatuses)...)
 		}
 		if len(f.TierIDs) > 0 {
-			sub += " AND tier_id IN (" + placeholders(len(f.TierIDs)) + ")"
+			pred += " AND tier_id IN (" + placeholders(len(f.TierIDs)) + ")"
 			args = append(args, anySlice(f.TierIDs)...)
 		}
-		c.add("p.id IN ("+sub+")", args...)
+		c.addSetOnce("memberships", pred, false, true, args...)
 	}
 	if len(f.Languages) > 0 {
-		c.add("p.language IN ("+placeholders(len(f.Languages))+")", anySlice(f.Languages)...)
+		c.addColumn("p.language", "p.language IN ("+placeholders(len(f.Languages))+")", anySlice(f.Languages)...)
 	}
 	if len(f.States) > 0 {
-		c.add("p.state IN ("+placeholders(len(f.States))+")", anySlice(f.States)...)
+		c.addColumn("p.state", "p.state IN ("+placeholders(len(f.States))+")", anySlice(f.States)...)
 	}
 	if len(f.Counties) > 0 {
-		c.add("p.county IN ("+placeholders(len(f.Counties))+")", anySlice(f.Counties)...)
+		c.addColumn("p.county", "p.county IN ("+placeholders(len(f.Counties))+")", anySlice(f.Counties)...)
 	}
 	if len(f.ZIPs) > 0 {
 		var or []string
@@ -198,35 +178,13 @@ func compile(ctx context.Context, q db.Queryer, f Filter) (*compiled, error) {
 			or = append(or, "(p.zip >= ? AND p.zip < ?)")
 			args = append(args, z, prefixEnd(z))
 		}
-		c.add("("+strings.Join(or, " OR ")+")", args...)
+		c.addColumn("p.zip", "("+strings.Join(or, " OR ")+")", args...)
 	}
 	if len(f.OrganizationIDs) > 0 {
-		c.add("p.id IN (SELECT person_id FROM affiliations WHERE organization_id IN ("+placeholders(len(f.OrganizationIDs))+"))",
-			anySlice(f.OrganizationIDs)...)
+		c.addSet("affiliations", "organization_id IN ("+placeholders(len(f.OrganizationIDs))+")", false, anySlice(f.OrganizationIDs)...)
 	}
 	for _, r := range f.Consent {
-		var sts []any
-		none := false
-		for _, st := range r.Statuses {
-			if st == ConsentNone {
-				none = true
-			} else {
-				sts = append(sts, st)
-			}
-		}
-		var or []string
-		var args []any
-		if len(sts) > 0 {
-			or = append(or, "p.id IN (SELECT person_id FROM consents WHERE channel = ? AND status IN ("+placeholders(len(sts))+"))")
-			args = append(append(args, r.Channel), sts...)
-		}
-		if none {
-			or = append(or, "p.id NOT IN (SELECT person_id FROM consents WHERE channel = ?)")
-			args = append(args, r.Channel)
-		}
-		if len(or) > 0 {
-			c.add("("+strings.Join(or, " OR ")+")", args...)
-		}
+		c.addConsent(r)
 	}
 	dates := []struct {
 		col   string
@@ -238,12 +196,36 @@ func compile(ctx context.Context, q db.Queryer, f Filter) (*compiled, error) {
 		switch {
 		case t.IsZero():
 		case d.upper:
-			c.add(d.col+" < ?", t.AddDate(0, 0, 1))
+			c.addColumn(d.col, d.col+" < ?", t.AddDate(0, 0, 1))
 		default:
-			c.add(d.col+" >= ?", t)
+			c.addColumn(d.col, d.col+" >= ?", t)
 		}
 	}
 	return c, nil
+}
+
+// addConsent adds a consent rule: people whose status on the channel is listed. A rule
+// that lists "none" becomes its complement (nobody with an unlisted status), so that it
+// stays one indexed set.
+func (c *compiled) addConsent(r ConsentRule) {
+	want := map[ConsentStatus]bool{}
+	for _, st := range r.Statuses {
+		want[st] = true
+	}
+	var in, out []any
+	for _, st := range []ConsentStatus{ConsentPending, ConsentGranted, ConsentRevoked} {
+		if want[st] {
+			in = append(in, st)
+		} else {
+			out = append(out, st)
+		}
+	}
+	switch {
+	case want[ConsentNone] && len(out) > 0:
+		c.addSet("consents", "channel = ? AND status IN ("+placeholders(len(out))+")", true, append([]any{r.Channel}, out...)...)
+	case !want[ConsentNone] && len(in) > 0:
+		c.addSetOnce("consents", "channel = ? AND status IN ("+placeholders(len(in))+")", false, true, append([]any{r.Channel}, in...)...)
+	}
 }
 
 // tagIDs returns the ids of the named tags that exist.

@@ -145,11 +145,7 @@ func count(ctx context.Context, q db.Queryer, f Filter) (int, error) {
 	if err != nil {
 		return 0, coded(err)
 	}
-	var n int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM people p WHERE "+c.sql(), c.args...).Scan(&n); err != nil {
-		return 0, errs.Internalf("people: count: %w", err)
-	}
-	return n, nil
+	return c.count(ctx, q)
 }
 
 // Contact is what messaging needs of a person in a segment.
@@ -185,11 +181,15 @@ func contacts(ctx context.Context, q db.Queryer, f Filter, after int64, limit in
 	if err != nil {
 		return nil, coded(err)
 	}
+	where, args, err := c.where(ctx, q)
+	if err != nil {
+		return nil, coded(err)
+	}
 	var out []Contact
 	err = eachRow(ctx, q, `SELECT p.id, p.given_name, p.family_name, p.email, p.phone, p.language,
 		COALESCE((SELECT status FROM consents WHERE person_id = p.id AND channel = 'email'), ''),
 		COALESCE((SELECT status FROM consents WHERE person_id = p.id AND channel = 'sms'), '')
-		FROM people p WHERE p.id > ? AND `+c.sql()+" ORDER BY p.id LIMIT ?", append(append([]any{after}, c.args...), limit),
+		FROM people p WHERE p.id > ? AND `+where+" ORDER BY p.id LIMIT ?", append(append([]any{after}, args...), limit),
 		func(scan func(...any) error) error {
 			var ct Contact
 			err := scan(&ct.ID, &ct.GivenName, &ct.FamilyName, &ct.Email, &ct.Phone, &ct.Language, &ct.EmailConsent, &ct.SMSConsent)

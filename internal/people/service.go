@@ -47,7 +47,7 @@ type Config struct {
 	SweepEvery time.Duration
 	// MaxImportBytes caps an uploaded CSV; zero means 50 MiB.
 	MaxImportBytes int64
-	// ImportBatch is how many rows one import transaction holds; zero means 2,000.
+	// ImportBatch is how many rows one import transaction holds; zero means 10,000.
 	ImportBatch int
 }
 
@@ -109,7 +109,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		cfg.MaxImportBytes = DefaultMaxImportBytes
 	}
 	if cfg.ImportBatch <= 0 {
-		cfg.ImportBatch = 2000
+		cfg.ImportBatch = 10000
 	}
 	s := &Service{db: deps.DB, jobs: deps.Jobs, mail: deps.Mail, catalog: deps.Catalog, log: deps.Log, base: base, cfg: cfg}
 	jobs.Register(deps.Jobs, &importWorker{s: s})

@@ -16,6 +16,8 @@ func adminCards() []card {
 		{Access: Access(auth.PermVaultManage), Href: "/admin/vault", Title: "admin.vault.title", Desc: "admin.vault.card"},
 		{Access: Access(auth.PermRetentionManage), Href: "/admin/retention", Title: "retention.title", Desc: "admin.retention.card"},
 		{Access: Access(auth.PermOutboxRead), Href: "/admin/outbox", Title: "admin.outbox.title", Desc: "admin.outbox.card"},
+		{Access: Access(auth.PermSettingsManage), Href: "/admin/tiers", Title: "crm.tiers.title", Desc: "crm.tiers.card"},
+		{Access: Access(auth.PermSettingsManage), Href: "/admin/fields", Title: "crm.fields.title", Desc: "crm.fields.card"},
 	}
 }
 

@@ -19,6 +19,7 @@ type card struct {
 // with the same access as the route the card links to.
 func dashboardCards() []card {
 	return []card{
+		{Access: Access(auth.PermPeopleRead), Href: "/people", Title: "crm.people.title", Desc: "crm.people.card"},
 		{Access: Access(auth.PermAccountsManage), Href: "/admin", Title: "admin.home.title", Desc: "admin.dashboard.admin"},
 		{Access: Access(auth.PermOutboxRead), Href: "/admin/outbox", Title: "admin.outbox.title", Desc: "admin.outbox.card"},
 		{Access: SignedIn, Href: "/account", Title: "nav.account", Desc: "admin.dashboard.account"},

@@ -115,10 +115,14 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps every request body at maxBody.
+// uploadPath is the one route that takes a large body (a CSV import); its handler caps
+// the body itself, at the people service's import limit.
+const uploadPath = "/imports"
+
+// limitBody caps every request body at maxBody, except an upload to uploadPath.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil {
+		if r.Body != nil && !(r.Method == http.MethodPost && r.URL.Path == uploadPath) {
 			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		}
 		next.ServeHTTP(w, r)

@@ -15,6 +15,8 @@ func (s *Server) routeTable() []route {
 	var rts []route
 	rts = append(rts, s.signinRoutes()...)
 	rts = append(rts, s.adminRoutes()...)
+	rts = append(rts, s.peopleRoutes()...)
+	rts = append(rts, s.publicRoutes()...)
 	return append(rts, []route{
 		// Probes and metrics.
 		{"GET /healthz", Public, s.healthz},

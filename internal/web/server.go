@@ -18,6 +18,7 @@ import (
 	"solidarity/internal/db"
 	"solidarity/internal/i18n"
 	"solidarity/internal/notify"
+	"solidarity/internal/people"
 	"solidarity/internal/ratelimit"
 	"solidarity/internal/retention"
 	"solidarity/internal/vault"
@@ -36,6 +37,7 @@ type Deps struct {
 	Notify    *notify.Service
 	Limiter   *ratelimit.Limiter
 	Retention *retention.Service
+	People    *people.Service
 	// API serves /api/ (the JSON API, with its own key authentication).
 	API http.Handler
 }

@@ -29,7 +29,8 @@ CREATE INDEX people_name ON people (name_key, id);
 CREATE INDEX people_created ON people (created_at, id);
 CREATE INDEX people_active ON people (last_active_at, id);
 CREATE INDEX people_language ON people (language);
-CREATE INDEX people_region ON people (state, county);
+CREATE INDEX people_state ON people (state);
+CREATE INDEX people_county ON people (county);
 CREATE INDEX people_zip ON people (zip, sound_key);
 
 -- person_terms holds each folded word of a person's name, so that a name prefix is one

@@ -2,6 +2,7 @@ package main
 
 import (
 	"database/sql"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,10 @@ func runCmd(t *testing.T, bin, stdin string, args ...string) (string, int) {
 func TestOperatorCommands(t *testing.T) {
 	bin := buildBinary(t)
 	data := filepath.Join(t.TempDir(), "data")
+	csv := filepath.Join(t.TempDir(), "people.csv")
+	if err := os.WriteFile(csv, []byte("first_name,last_name,email,zip_code\nAna,Lopez,ana@example.org,78520\nBo,Smith,not-an-email,60608\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	steps := []struct {
 		stdin string
 		args  []string
@@ -42,6 +47,10 @@ func TestOperatorCommands(t *testing.T) {
 		{"", []string{"admin", "create-api-key", "--data", data, "--name", "sync", "--role", "dispatcher"}, 1, "sensitive"},
 		{"", []string{"admin", "reset-2fa", "--data", data, "--email", "ana@example.org"}, 0, "two-factor removed"},
 		{"", []string{"admin", "disable-user", "--data", data, "--email", "nobody@example.org"}, 1, "does not exist"},
+		{"", []string{"import", "people", csv, "--data", data, "--dry-run"}, 0, "dry run people.csv: 1 new, 0 updated, 0 unchanged, 1 rejected"},
+		{"", []string{"import", "people", csv, "--data", data}, 0, "imported people.csv: 1 new, 0 updated, 0 unchanged, 1 rejected"},
+		{"", []string{"import", "people", csv, "--data", data}, 0, "imported people.csv: 0 new, 0 updated, 1 unchanged, 1 rejected"},
+		{"", []string{"import", "people", "--data", data}, 1, "exactly one CSV file"},
 		{"", []string{"audit", "verify", "--data", data}, 0, "audit log intact"},
 	}
 	for _, s := range steps {

@@ -38,6 +38,8 @@ func run(args []string) int {
 		err = auditCmd(rest)
 	case "admin":
 		err = adminCmd(rest)
+	case "import":
+		err = importCmd(rest)
 	case "version", "--version", "-version":
 		fmt.Println(version())
 		return 0
@@ -68,6 +70,7 @@ Usage:
   solidarity vault init        create the vault (passphrase from standard input, or --key-file FILE)
   solidarity vault status      say whether the vault is initialized and sealed
   solidarity audit verify      check the audit log's hash chain; exit 1 naming the first bad entry
+  solidarity import people FILE.csv [--dry-run] [--tags a,b] [--rejects OUT.csv]
   solidarity admin create-user --email E --name N --role R --password-stdin
   solidarity admin reset-2fa --email E
   solidarity admin disable-user --email E

@@ -68,7 +68,14 @@ func TestStaffPeopleSearch(t *testing.T) {
 	adminEachApp(t, func(t *testing.T, a *app.App) {
 		crmAdd(t, a, people.PersonInput{GivenName: "María", FamilyName: "García", Emails: []string{"maria@example.org"},
 			Tags: []string{"volunteer"}, Language: "es", Address: people.Address{State: "TX"}})
-		crmAdd(t, a, people.PersonInput{GivenName: "Mario", FamilyName: "Rossi", Emails: []string{"mario@example.org"}, Language: "en"})
+		mario := crmAdd(t, a, people.PersonInput{GivenName: "Mario", FamilyName: "Rossi", Emails: []string{"mario@example.org"}, Language: "en"})
+		org, err := a.People.SaveOrganization(context.Background(), crmSystem, 0, people.OrganizationInput{Name: "Casa Marianella", Kind: people.OrgMember})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.People.Affiliate(context.Background(), crmSystem, mario.ID, org.ID, "Volunteer", false); err != nil {
+			t.Fatal(err)
+		}
 		crmAdd(t, a, people.PersonInput{GivenName: "José", FamilyName: "Pérez", Phones: []string{"+1 512 555 0101"},
 			Tags: []string{"volunteer"}, Language: "es"})
 		g := adminAs(t, a, auth.RoleOrganizer)
@@ -84,6 +91,9 @@ func TestStaffPeopleSearch(t *testing.T) {
 			{"e-mail", "q=maria%40example.org", 1, []string{"María García", "maria@example.org"}, []string{"Mario Rossi"}},
 			{"phone", "q=512-555-0101", 1, []string{"José Pérez", "+15125550101"}, []string{"María García"}},
 			{"tag in the box", "q=tag%3Avolunteer", 2, []string{"María García", "José Pérez"}, []string{"Mario Rossi"}},
+			{"organization in the box", "q=org%3Acasa", 1, []string{"Mario Rossi"}, []string{"María García"}},
+			{"unknown organization", "q=org%3Azzz", 0, nil, []string{"Mario Rossi"}},
+			{"organization filter", fmt.Sprintf("org=%d", org.ID), 1, []string{"Mario Rossi"}, []string{"José Pérez"}},
 			{"tag filter and name", "q=mar&tags=volunteer", 1, []string{"María García"}, []string{"Mario Rossi"}},
 			{"language filter", "language=es", 2, []string{"María García", "José Pérez"}, []string{"Mario Rossi"}},
 			{"state filter", "state=tx", 1, []string{"María García"}, []string{"José Pérez"}},

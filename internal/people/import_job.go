@@ -153,9 +153,11 @@ func (s *Service) runImport(ctx context.Context, id int64, progress func(Import)
 	if err != nil {
 		return err
 	}
-	if err := tuneForBulk(ctx, s.db); err != nil {
+	restore, err := tuneForBulk(ctx, s.db)
+	if err != nil {
 		return err
 	}
+	defer restore()
 	if err := s.inTx(ctx, func(tx *db.Tx) error {
 		_, err := tx.ExecContext(ctx, "UPDATE imports SET status = ?, started_at = COALESCE(started_at, ?) WHERE id = ?", ImportRunning, tx.Now, id)
 		return err
@@ -330,17 +332,18 @@ type Reject struct {
 }
 
 // tuneForBulk gives SQLite's single write connection a page cache big enough for an
-// import batch and keeps statement journals in memory; with the defaults (2 MB cache,
-// journals in temporary files) a batch spills to disk page by page and runs ten times
-// slower. Both settings last for the connection and are safe for every other writer.
-func tuneForBulk(ctx context.Context, d *db.DB) error {
+// import batch (256 MiB) and keeps statement journals in memory; with the defaults (2 MB
+// cache, journals in temporary files) a batch spills to disk page by page and runs several
+// times slower. The returned function gives the cache back; keeping journals in memory is
+// right for every writer and stays.
+func tuneForBulk(ctx context.Context, d *db.DB) (func(), error) {
 	if d.Dialect() != db.SQLite {
-		return nil
+		return func() {}, nil
 	}
 	for _, p := range []string{"PRAGMA cache_size = -262144", "PRAGMA temp_store = MEMORY"} {
 		if _, err := d.ExecContext(ctx, p); err != nil {
-			return fmt.Errorf("people: %s: %w", p, err)
+			return nil, fmt.Errorf("people: %s: %w", p, err)
 		}
 	}
-	return nil
+	return func() { _, _ = d.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000") }, nil
 }

@@ -178,14 +178,16 @@ func (c *compiled) countSQL(ctx context.Context, q db.Queryer) (string, []any, e
 		return "SELECT 0", nil, nil
 	case len(c.conds) == 0:
 		return "SELECT COUNT(*) FROM people", nil, nil
-	case q.Dialect() == db.Postgres:
-		return "SELECT COUNT(*) FROM people p WHERE " + c.sql(), c.args, nil
 	}
+	// One condition is counted straight from its index.
 	if k := c.conds[0]; len(c.conds) == 1 && k.unique && !k.exclude {
 		return "SELECT COUNT(*) FROM " + k.table + " WHERE " + k.pred, k.args, nil
 	}
 	if k := c.conds[0]; len(c.conds) == 1 && k.column != "" {
 		return "SELECT COUNT(*) FROM people p WHERE " + k.column, k.args, nil
+	}
+	if q.Dialect() == db.Postgres {
+		return "SELECT COUNT(*) FROM people p WHERE " + c.sql(), c.args, nil
 	}
 	sets := 0
 	for _, k := range c.conds {

@@ -73,7 +73,8 @@ func (s *Server) listPage(ctx context.Context, a auth.Actor, p *crmPeoplePage, a
 		case strings.HasPrefix(strings.ToLower(w), "tag:") && len(w) > 4:
 			lq.Filter.Tags = append(lq.Filter.Tags, w[4:])
 		case strings.HasPrefix(strings.ToLower(w), "org:") && len(w) > 4:
-			orgs, err := s.People.Organizations(ctx, a, people.OrgQuery{Search: w[4:], Limit: people.MaxPageSize})
+			// A filter holds at most 200 organizations: the first 199 names that match.
+			orgs, err := s.People.Organizations(ctx, a, people.OrgQuery{Search: w[4:], Limit: 199})
 			if err != nil {
 				return err
 			}

@@ -12,31 +12,17 @@ import (
 	"solidarity/internal/app"
 	"solidarity/internal/audit"
 	"solidarity/internal/auth"
-	"solidarity/internal/config"
 	"solidarity/internal/db"
-	"solidarity/internal/testkit"
 	"solidarity/internal/vault"
 )
 
 // adminEachApp runs fn on a fresh node of every dialect testkit.Dialects lists, with a
 // cheap vault passphrase cost so that vault tests stay fast.
 func adminEachApp(t *testing.T, fn func(t *testing.T, a *app.App)) {
-	for _, dialect := range testkit.Dialects(t) {
-		t.Run(string(dialect), func(t *testing.T) {
-			cfg := config.Default()
-			cfg.DataDir = t.TempDir()
-			if dialect == db.Postgres {
-				cfg.DatabaseURL = testkit.FreshSchema(t)
-			}
-			a, err := app.Open(context.Background(), cfg, testkit.Logger())
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { a.Close() })
-			a.Vault.KDF = vault.KDFParams{Time: 1, MemoryKiB: 8 * 1024, Threads: 1}
-			fn(t, a)
-		})
-	}
+	eachApp(t, func(t *testing.T, a *app.App) {
+		a.Vault.KDF = vault.KDFParams{Time: 1, MemoryKiB: 8 * 1024, Threads: 1}
+		fn(t, a)
+	})
 }
 
 // adminAgent is one signed-in browser: a session cookie and a language.

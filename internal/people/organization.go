@@ -201,6 +201,9 @@ type OrgQuery struct {
 	Search string // a prefix of the name
 	Kind   OrgKind
 	Region string
+	// Listed, when set, keeps the organizations that are (true) or are not (false) listed
+	// in the public directory.
+	Listed *bool
 	After  string // cursor
 	Limit  int
 }
@@ -228,6 +231,10 @@ func (s *Service) Organizations(ctx context.Context, actor auth.Actor, q OrgQuer
 	if q.Region != "" {
 		where = append(where, "region = ?")
 		args = append(args, normalizeState(q.Region))
+	}
+	if q.Listed != nil {
+		where = append(where, "directory_listed = ?")
+		args = append(args, *q.Listed)
 	}
 	if q.After != "" {
 		c, err := decodeCursor(q.After)

@@ -22,7 +22,7 @@ func (s *Server) organizationsList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p := crmOrgsPage{Q: strings.TrimSpace(q.Get("q")), Kind: q.Get("kind"), Listed: q.Get("listed"),
 		Region: strings.TrimSpace(q.Get("region")), Kinds: people.OrgKinds()}
-	f := people.OrgFilter{OrgQuery: people.OrgQuery{Search: p.Q, Region: p.Region, After: q.Get("after"), Limit: crmPageSize}}
+	f := people.OrgQuery{Search: p.Q, Region: p.Region, After: q.Get("after"), Limit: crmPageSize}
 	if slices.Contains(p.Kinds, people.OrgKind(p.Kind)) {
 		f.Kind = people.OrgKind(p.Kind)
 	}
@@ -31,7 +31,7 @@ func (s *Server) organizationsList(w http.ResponseWriter, r *http.Request) {
 		listed := p.Listed == "yes"
 		f.Listed = &listed
 	}
-	page, err := s.People.FindOrganizations(r.Context(), actor(r), f)
+	page, err := s.People.Organizations(r.Context(), actor(r), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return

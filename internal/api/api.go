@@ -15,18 +15,22 @@ import (
 	"solidarity/internal/auth"
 	"solidarity/internal/db"
 	"solidarity/internal/errs"
+	"solidarity/internal/giving"
 	"solidarity/internal/i18n"
 	"solidarity/internal/people"
+	"solidarity/internal/response"
 )
 
 // Deps are the services the API calls.
 type Deps struct {
-	Log     *slog.Logger
-	DB      *db.DB
-	Auth    *auth.Service
-	People  *people.Service
-	Catalog *i18n.Catalog
-	BaseURL string
+	Log      *slog.Logger
+	DB       *db.DB
+	Auth     *auth.Service
+	People   *people.Service
+	Giving   *giving.Service
+	Response *response.Service
+	Catalog  *i18n.Catalog
+	BaseURL  string
 }
 
 // Server serves /api/v1.
@@ -62,14 +66,14 @@ func New(deps Deps) *Server {
 
 // Routes is the API's route table, in one place.
 func (s *Server) Routes() []Route {
-	return []Route{
+	return append([]Route{
 		{"GET /api/v1/{$}", AnyKey, s.entryPoint},
 		{"GET /api/v1/people", Access(auth.PermPeopleRead), s.peopleList},
 		{"POST /api/v1/people", Access(auth.PermPeopleWrite), s.peopleSave},
 		{"GET /api/v1/people/{id}", Access(auth.PermPeopleRead), s.peopleGet},
 		{"GET /api/v1/organizations", Access(auth.PermPeopleRead), s.organizationsList},
 		{"GET /api/v1/organizations/{id}", Access(auth.PermPeopleRead), s.organizationsGet},
-	}
+	}, append(s.reportRoutes(), s.alertRoutes()...)...)
 }
 
 // ServeHTTP serves an API request.

@@ -23,11 +23,13 @@ import (
 	"solidarity/internal/config"
 	"solidarity/internal/db"
 	"solidarity/internal/demo"
+	"solidarity/internal/giving"
 	"solidarity/internal/i18n"
 	"solidarity/internal/jobs"
 	"solidarity/internal/notify"
 	"solidarity/internal/people"
 	"solidarity/internal/ratelimit"
+	"solidarity/internal/response"
 	"solidarity/internal/retention"
 	"solidarity/internal/vault"
 	"solidarity/internal/web"
@@ -47,6 +49,8 @@ type App struct {
 	Notify    *notify.Service
 	Auth      *auth.Service
 	People    *people.Service
+	Giving    *giving.Service
+	Response  *response.Service
 	API       *api.Server
 	Web       *web.Server
 
@@ -117,11 +121,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 			return nil, err
 		}
 	}
-	a.API = api.New(api.Deps{Log: log, DB: a.DB, Auth: a.Auth, People: a.People, Catalog: a.Catalog, BaseURL: a.Config.BaseURL})
+	a.API = api.New(api.Deps{Log: log, DB: a.DB, Auth: a.Auth, People: a.People, Giving: a.Giving, Response: a.Response, Catalog: a.Catalog, BaseURL: a.Config.BaseURL})
 	a.Web, err = web.New(web.Deps{
 		Config: &a.Config, Log: log, DB: a.DB, Catalog: a.Catalog, Registry: a.Registry,
 		Auth: a.Auth, Vault: a.Vault, Notify: a.Notify, Limiter: a.Limiter, Retention: a.Retention,
-		People: a.People, API: a.API,
+		People: a.People, Giving: a.Giving, Response: a.Response, API: a.API,
 	})
 	if err != nil {
 		return nil, err

@@ -16,6 +16,11 @@ func (s *Server) routeTable() []route {
 	rts = append(rts, s.signinRoutes()...)
 	rts = append(rts, s.adminRoutes()...)
 	rts = append(rts, s.peopleRoutes()...)
+	rts = append(rts, s.givingPublicRoutes()...)
+	rts = append(rts, s.givingStaffRoutes()...)
+	rts = append(rts, s.responseIntakeRoutes()...)
+	rts = append(rts, s.responseDispatchRoutes()...)
+	rts = append(rts, s.responseAlertRoutes()...)
 	rts = append(rts, s.publicRoutes()...)
 	return append(rts, []route{
 		// Probes and metrics.

@@ -16,10 +16,12 @@ import (
 	"solidarity/internal/auth"
 	"solidarity/internal/config"
 	"solidarity/internal/db"
+	"solidarity/internal/giving"
 	"solidarity/internal/i18n"
 	"solidarity/internal/notify"
 	"solidarity/internal/people"
 	"solidarity/internal/ratelimit"
+	"solidarity/internal/response"
 	"solidarity/internal/retention"
 	"solidarity/internal/vault"
 )
@@ -38,6 +40,8 @@ type Deps struct {
 	Limiter   *ratelimit.Limiter
 	Retention *retention.Service
 	People    *people.Service
+	Giving    *giving.Service
+	Response  *response.Service
 	// API serves /api/ (the JSON API, with its own key authentication).
 	API http.Handler
 }

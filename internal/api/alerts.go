@@ -1,0 +1,4 @@
+package api
+
+// alertRoutes: to be filled by the rapid response module.
+func (s *Server) alertRoutes() []Route { return nil }

@@ -24,6 +24,7 @@ func (a *App) openIdentity() error {
 	if err != nil {
 		return err
 	}
+	a.Notify.SetSealer(a.Vault)
 	a.Retention.Register(retention.Policy{
 		Name:        "notify.deliveries",
 		Description: "retention.policy.notify_deliveries",

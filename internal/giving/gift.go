@@ -72,7 +72,7 @@ func (s *Service) addGift(ctx context.Context, tx *db.Tx, g Gift) (int64, error)
 	id, err := tx.Insert(ctx, `INSERT INTO giving_gifts (person_id, page_id, fund_id, recurring_id, tier_id,
 		amount_cents, currency, method, status, received_at, reference, stripe_payment_intent, stripe_invoice,
 		stripe_charge, donor_name, donor_email, language, recorded_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		nullID(g.PersonID), nullID(g.PageID), nullID(g.FundID), nullID(g.RecurringID), nullID(g.TierID),
 		g.AmountCents, g.Currency, string(g.Method), string(GiftSucceeded), g.ReceivedAt.UTC(), g.Reference,
 		nullText(g.StripePaymentIntent), nullText(g.StripeInvoice), nullText(g.StripeCharge),

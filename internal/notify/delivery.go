@@ -66,7 +66,10 @@ type Delivery struct {
 	Attempts   int    // how many times a send was started
 	ProviderID string // the provider's message id (SMS sid, e-mail Message-ID) once sent
 	Error      string // the last failure, in the provider's words
-	CreatedAt  time.Time
+	// Sealed marks a sensitive message kept as vault ciphertext; To, Subject, Text and HTML
+	// are shown decrypted when the vault is open, and empty when it is sealed.
+	Sealed    bool
+	CreatedAt time.Time
 	UpdatedAt  time.Time
 }
 
@@ -90,12 +93,20 @@ type DeliveryList struct {
 	Total      int
 }
 
-const deliveryColumns = "id, channel, recipient, subject, body_text, body_html, purpose, status, attempts, provider_id, error, created_at, updated_at"
+const deliveryColumns = "id, channel, recipient, subject, body_text, body_html, purpose, status, attempts, provider_id, error, sealed_fields, created_at, updated_at"
 
-func scanDelivery(scan func(...any) error) (Delivery, error) {
+func (s *Service) scanDelivery(scan func(...any) error) (Delivery, error) {
 	var d Delivery
+	var sealedFields []byte
 	err := scan(&d.ID, &d.Channel, &d.To, &d.Subject, &d.Text, &d.HTML, &d.Purpose, &d.Status,
-		&d.Attempts, &d.ProviderID, &d.Error, &d.CreatedAt, &d.UpdatedAt)
+		&d.Attempts, &d.ProviderID, &d.Error, &sealedFields, &d.CreatedAt, &d.UpdatedAt)
+	if err == nil && sealedFields != nil {
+		d.Sealed = true
+		var m delivery
+		if s.unseal(d.ID, sealedFields, &m) == nil { // a sealed vault shows nothing
+			d.To, d.Subject, d.Text, d.HTML = m.to, m.subject, m.text, m.html
+		}
+	}
 	return d, err
 }
 
@@ -103,7 +114,7 @@ func scanDelivery(scan func(...any) error) (Delivery, error) {
 // holds a recipient and a body.
 func (s *Service) Delivery(ctx context.Context, id int64) (Delivery, error) {
 	row := s.db.QueryRowContext(ctx, "SELECT "+deliveryColumns+" FROM deliveries WHERE id = ?", id)
-	d, err := scanDelivery(row.Scan)
+	d, err := s.scanDelivery(row.Scan)
 	if err != nil {
 		return Delivery{}, db.Translate(err, "notify.delivery.not_found", "")
 	}
@@ -145,7 +156,7 @@ func (s *Service) Deliveries(ctx context.Context, f Filter, p Page) (DeliveryLis
 	}
 	defer rows.Close()
 	for rows.Next() {
-		d, err := scanDelivery(rows.Scan)
+		d, err := s.scanDelivery(rows.Scan)
 		if err != nil {
 			return DeliveryList{}, errs.Internalf("notify: read delivery: %w", err)
 		}

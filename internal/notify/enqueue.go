@@ -27,7 +27,7 @@ func (s *Service) Email(ctx context.Context, tx *db.Tx, m Email) (int64, error) 
 		return 0, err
 	}
 	return s.record(ctx, tx, delivery{channel: ChannelEmail, to: m.To, subject: m.Subject,
-		text: m.Text, html: m.HTML, purpose: m.Purpose}, s.mail != nil)
+		text: m.Text, html: m.HTML, purpose: m.Purpose, sealed: m.Sensitive}, s.mail != nil)
 }
 
 // SMS validates m, records it in the delivery log and, in the same transaction, queues the
@@ -39,13 +39,14 @@ func (s *Service) SMS(ctx context.Context, tx *db.Tx, m SMS) (int64, error) {
 		return 0, err
 	}
 	return s.record(ctx, tx, delivery{channel: ChannelSMS, to: m.To, text: m.Body,
-		purpose: m.Purpose}, s.sms != nil)
+		purpose: m.Purpose, sealed: m.Sensitive}, s.sms != nil)
 }
 
 // delivery is a message as the worker reads it back.
 type delivery struct {
 	channel                          Channel
 	to, subject, text, html, purpose string
+	sealed                           bool // stored as vault ciphertext
 }
 
 func (s *Service) record(ctx context.Context, tx *db.Tx, d delivery, configured bool) (int64, error) {
@@ -62,12 +63,24 @@ func (s *Service) record(ctx context.Context, tx *db.Tx, d delivery, configured 
 	if !configured {
 		status = StatusOutbox
 	}
+	stored := d
+	if d.sealed {
+		if s.sealer == nil {
+			return 0, errs.Internalf("notify: a sensitive %s delivery needs the vault, and none is set", d.channel)
+		}
+		stored.to, stored.subject, stored.text, stored.html = "", "", "", "" // filled with ciphertext below
+	}
 	id, err := tx.Insert(ctx, `INSERT INTO deliveries
 		(channel, recipient, subject, body_text, body_html, purpose, status, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		string(d.channel), d.to, d.subject, d.text, d.html, d.purpose, string(status), tx.Now, tx.Now)
+		string(d.channel), stored.to, stored.subject, stored.text, stored.html, d.purpose, string(status), tx.Now, tx.Now)
 	if err != nil {
 		return 0, errs.Internalf("notify: record %s delivery: %w", d.channel, err)
+	}
+	if d.sealed {
+		if err := s.seal(ctx, tx, id, d); err != nil {
+			return 0, err
+		}
 	}
 	if !configured {
 		tx.AfterCommit(func() {

@@ -23,6 +23,9 @@ type Email struct {
 	HTML    string
 	// Purpose names why it is sent (auth.invite, giving.receipt…), for the delivery log.
 	Purpose string
+	// Sensitive keeps the recipient and the message encrypted by the vault in the delivery
+	// log (a reporter's or subscriber's address): see sealed.go.
+	Sensitive bool
 }
 
 // SMS is one text message to one phone number in E.164 form. Bodies carry no sensitive
@@ -31,6 +34,9 @@ type SMS struct {
 	To      string
 	Body    string
 	Purpose string
+	// Sensitive keeps the number and the body encrypted by the vault in the delivery log
+	// (a reporter's or responder's phone): see sealed.go.
+	Sensitive bool
 }
 
 // Limits on what one message may hold. An SMS body of 1,600 characters is the most a

@@ -49,6 +49,8 @@ type Service struct {
 	// limiter spaces SMS sends on this node to the provider's rate.
 	limiter  *rate.Limiter
 	observer func(Channel, Status)
+	// sealer encrypts sensitive deliveries (nil: none may be sent).
+	sealer Sealer
 
 	// maxAttempts is how many times a send is tried before the delivery fails.
 	maxAttempts int

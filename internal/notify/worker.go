@@ -97,6 +97,7 @@ func (w *sender) Work(ctx context.Context, job *jobs.Job[sendArgs]) error {
 func (s *Service) claim(ctx context.Context, id int64) (d delivery, ok bool, err error) {
 	var became Status
 	var ch Channel
+	var sealedFields []byte
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		became = ""
 		err := tx.QueryRowContext(ctx, "SELECT channel FROM deliveries WHERE id = ?", id).Scan(&ch)
@@ -112,8 +113,11 @@ func (s *Service) claim(ctx context.Context, id int64) (d delivery, ok bool, err
 		}
 		if err := moveAs(ctx, tx, &became, id, StatusQueued, StatusSending, "attempts = attempts + 1"); err != nil || became != "" {
 			if err == nil {
-				err = tx.QueryRowContext(ctx, "SELECT channel, recipient, subject, body_text, body_html, purpose FROM deliveries WHERE id = ?", id).
-					Scan(&d.channel, &d.to, &d.subject, &d.text, &d.html, &d.purpose)
+				err = tx.QueryRowContext(ctx, "SELECT channel, recipient, subject, body_text, body_html, purpose, sealed_fields FROM deliveries WHERE id = ?", id).
+					Scan(&d.channel, &d.to, &d.subject, &d.text, &d.html, &d.purpose, &sealedFields)
+				if err == nil && sealedFields != nil {
+					err = s.unseal(id, sealedFields, &d)
+				}
 			}
 			return err
 		}

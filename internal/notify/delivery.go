@@ -70,7 +70,7 @@ type Delivery struct {
 	// are shown decrypted when the vault is open, and empty when it is sealed.
 	Sealed    bool
 	CreatedAt time.Time
-	UpdatedAt  time.Time
+	UpdatedAt time.Time
 }
 
 // Filter narrows the delivery log; empty fields match everything.

@@ -53,35 +53,63 @@ func New(d *db.DB, secret []byte) *Limiter {
 // too, so hammering does not open the door sooner. On error the caller decides whether to
 // fail open or closed.
 func (l *Limiter) Allow(ctx context.Context, bucket, subject string, limit int, window time.Duration) (ok bool, retryAfter time.Duration, err error) {
-	switch {
-	case bucket == "":
-		return false, 0, errors.New("ratelimit: no bucket")
-	case limit < 1:
-		return false, 0, fmt.Errorf("ratelimit: %s: limit %d is below 1", bucket, limit)
-	case window < time.Second || window > MaxWindow || window%time.Second != 0:
-		return false, 0, fmt.Errorf("ratelimit: %s: window %v is not whole seconds between 1s and %v", bucket, window, MaxWindow)
+	return l.AllowAll(ctx, Check{Bucket: bucket, Subject: subject, Limit: limit, Window: window})
+}
+
+// Check is one limit of an AllowAll.
+type Check struct {
+	Bucket  string
+	Subject string
+	Limit   int
+	Window  time.Duration
+}
+
+// AllowAll counts one attempt against every check in one transaction (one commit, however
+// many limits a form has: per client and for everyone) and reports whether all of them
+// allow it; when one does not, retryAfter is the longest wait among those spent.
+func (l *Limiter) AllowAll(ctx context.Context, checks ...Check) (ok bool, retryAfter time.Duration, err error) {
+	keys := make([]string, len(checks))
+	for i, c := range checks {
+		switch {
+		case c.Bucket == "":
+			return false, 0, errors.New("ratelimit: no bucket")
+		case c.Limit < 1:
+			return false, 0, fmt.Errorf("ratelimit: %s: limit %d is below 1", c.Bucket, c.Limit)
+		case c.Window < time.Second || c.Window > MaxWindow || c.Window%time.Second != 0:
+			return false, 0, fmt.Errorf("ratelimit: %s: window %v is not whole seconds between 1s and %v", c.Bucket, c.Window, MaxWindow)
+		}
+		keys[i] = l.key(c.Bucket, c.Subject, c.Window)
 	}
-	key := l.key(bucket, subject, window)
-	var count int64
-	var now, start time.Time
+	counts := make([]int64, len(checks))
+	var now time.Time
 	err = l.db.InTx(ctx, func(tx *db.Tx) error {
-		now, start = tx.Now, windowStart(tx.Now, window)
-		return tx.QueryRowContext(ctx,
-			"INSERT INTO rate_counts (key, window_start, count) VALUES (?, ?, 1) ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counts.count + 1 RETURNING count",
-			key, start).Scan(&count)
+		now = tx.Now
+		for i, c := range checks {
+			if err := tx.QueryRowContext(ctx,
+				"INSERT INTO rate_counts (key, window_start, count) VALUES (?, ?, 1) ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counts.count + 1 RETURNING count",
+				keys[i], windowStart(now, c.Window)).Scan(&counts[i]); err != nil {
+				return fmt.Errorf("%s: %w", c.Bucket, err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
-		return false, 0, fmt.Errorf("ratelimit: count %s: %w", bucket, err)
+		return false, 0, fmt.Errorf("ratelimit: count %w", err)
 	}
-	if count <= int64(limit) {
-		return true, 0, nil
+	ok = true
+	for i, c := range checks {
+		if counts[i] <= int64(c.Limit) {
+			continue
+		}
+		ok = false
+		// Rounded up to whole seconds, as a Retry-After header wants.
+		wait := windowStart(now, c.Window).Add(c.Window).Sub(now)
+		if rest := wait % time.Second; rest != 0 {
+			wait += time.Second - rest
+		}
+		retryAfter = max(retryAfter, wait)
 	}
-	// Rounded up to whole seconds, as a Retry-After header wants.
-	wait := start.Add(window).Sub(now)
-	if rest := wait % time.Second; rest != 0 {
-		wait += time.Second - rest
-	}
-	return false, wait, nil
+	return ok, retryAfter, nil
 }
 
 // windowStart aligns windows to the Unix epoch, so that every node cuts them alike.

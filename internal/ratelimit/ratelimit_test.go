@@ -275,3 +275,35 @@ func TestWaitMessage(t *testing.T) {
 		}
 	}
 }
+
+// AllowAll counts against every limit in one go: a form with a per-client and a global
+// limit is refused when either is spent, with the longer wait, and counts on both.
+func TestAllowAll(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		now := t0
+		d.Clock = func() time.Time { return now }
+		l := limiter(t, d)
+		client := func(who string) ratelimit.Check {
+			return ratelimit.Check{Bucket: "form.client", Subject: who, Limit: 2, Window: time.Minute}
+		}
+		global := ratelimit.Check{Bucket: "form.global", Subject: "everyone", Limit: 3, Window: time.Hour}
+		for i, c := range []struct {
+			who  string
+			ok   bool
+			wait time.Duration
+		}{
+			{"a", true, 0}, {"a", true, 0}, // a's two
+			{"a", false, 50 * time.Second}, // a is over (its window ends in 49.75 s, rounded up); counts on the global too
+			{"b", false, time.Hour - 10*time.Second}, // the global is spent: the hour's wait, the longer
+		} {
+			ok, wait, err := l.AllowAll(ctx, client(c.who), global)
+			if err != nil || ok != c.ok || wait != c.wait {
+				t.Fatalf("attempt %d by %s = %v, %v, %v; want %v, %v", i+1, c.who, ok, wait, err, c.ok, c.wait)
+			}
+		}
+		if ok, _, err := l.AllowAll(ctx, client("c"), ratelimit.Check{Bucket: "", Limit: 1, Window: time.Second}); ok || err == nil {
+			t.Fatalf("a check without a bucket = %v, %v", ok, err)
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 
 	"solidarity/internal/errs"
 	"solidarity/internal/people"
+	"solidarity/internal/ratelimit"
 )
 
 // memberCookie holds a member's self-service session token. It is apart from the staff
@@ -48,21 +49,22 @@ type publicLimit struct {
 	window  time.Duration
 }
 
-// overPublicLimit counts one attempt against every limit and returns how long the client
-// must wait when any of them is spent (0 when all allow it). A limiter failure fails
-// closed: the form is refused rather than left open to a flood.
+// overPublicLimit counts one attempt against every limit, in one transaction, and returns
+// how long the client must wait when any of them is spent (0 when all allow it). A limiter
+// failure fails closed: the form is refused rather than left open to a flood.
 func (s *Server) overPublicLimit(ctx context.Context, limits ...publicLimit) (time.Duration, error) {
-	var wait time.Duration
-	for _, l := range limits {
-		ok, retry, err := s.Limiter.Allow(ctx, l.bucket, l.subject, l.max, l.window)
-		if err != nil {
-			return 0, errs.Internal(fmt.Errorf("web: rate limit %s: %w", l.bucket, err))
-		}
-		if !ok {
-			wait = max(wait, retry, time.Second)
-		}
+	checks := make([]ratelimit.Check, len(limits))
+	for i, l := range limits {
+		checks[i] = ratelimit.Check{Bucket: l.bucket, Subject: l.subject, Limit: l.max, Window: l.window}
 	}
-	return wait, nil
+	ok, retry, err := s.Limiter.AllowAll(ctx, checks...)
+	if err != nil {
+		return 0, errs.Internal(fmt.Errorf("web: rate limit: %w", err))
+	}
+	if ok {
+		return 0, nil
+	}
+	return max(retry, time.Second), nil
 }
 
 // publicTooMany answers a form whose client must wait: 429 with Retry-After, and the wait in

@@ -16,16 +16,18 @@ type link struct {
 	Href string `json:"href"`
 }
 
-// emailAddress is one of a person's addresses, as OSDI writes it. Status is set on the
-// primary address from the person's e-mail consent ("subscribed" or "unsubscribed").
+// emailAddress is one of a person's addresses, as OSDI writes it. In answers, Status is set
+// on the primary address from the person's e-mail consent ("subscribed" or
+// "unsubscribed"); in a signup it states consent (see personBody.consentClaims).
 type emailAddress struct {
 	Address string `json:"address"`
 	Primary bool   `json:"primary"`
 	Status  string `json:"status,omitempty"`
 }
 
-// phoneNumber is one of a person's numbers (E.164), as OSDI writes it. Status is set on
-// the primary number from the person's SMS consent.
+// phoneNumber is one of a person's numbers (E.164), as OSDI writes it. In answers, Status
+// is set on the primary number from the person's SMS consent; in a signup it states SMS
+// consent.
 type phoneNumber struct {
 	Number  string `json:"number"`
 	Primary bool   `json:"primary"`

@@ -14,7 +14,8 @@ import (
 )
 
 // personBody is a person as a client sends one, in OSDI's shape. The status of e-mail
-// addresses and phone numbers is not read (yet): this endpoint records no consent.
+// addresses and phone numbers records consent (see consentClaims); an entry without a
+// status leaves consent as it is.
 type personBody struct {
 	GivenName       string          `json:"given_name"`
 	FamilyName      string          `json:"family_name"`
@@ -60,8 +61,13 @@ func (s *Server) peopleSave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	claims, err := p.consentClaims()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	actor := auth.ActorFrom(r.Context())
-	res, err := s.People.Upsert(r.Context(), actor, in)
+	res, err := s.People.UpsertWithConsent(r.Context(), actor, in, claims)
 	if err != nil {
 		s.fail(w, r, apiFields(err))
 		return
@@ -131,6 +137,47 @@ func (b personBody) input(tags []string) (people.PersonInput, error) {
 		}
 	}
 	return in, l.Err()
+}
+
+// consentClaims reads the OSDI statuses of the body's addresses. On an e-mail address,
+// "subscribed" grants e-mail consent, "unsubscribed" and "spam complaint" revoke it, and
+// "bouncing" is a fact about delivery, not a decision of the person, so it changes nothing
+// (as in a CSV import). On a phone number, "subscribed" grants SMS consent and
+// "unsubscribed" revokes it. Any other status is a 422 naming the field.
+func (b personBody) consentClaims() ([]people.ConsentClaim, error) {
+	var out []people.ConsentClaim
+	var l errs.List
+	for _, e := range b.EmailAddresses {
+		c := people.ConsentClaim{Channel: people.ChannelEmail, Address: e.Address}
+		switch strings.ToLower(strings.TrimSpace(e.Status)) {
+		case "", "bouncing":
+			continue
+		case "subscribed":
+			c.Status = people.ConsentGranted
+		case "unsubscribed", "spam complaint":
+			c.Status = people.ConsentRevoked
+		default:
+			l.Add("email_addresses.status", "public.api.email_status_invalid")
+			continue
+		}
+		out = append(out, c)
+	}
+	for _, n := range b.PhoneNumbers {
+		c := people.ConsentClaim{Channel: people.ChannelSMS, Address: n.Number}
+		switch strings.ToLower(strings.TrimSpace(n.Status)) {
+		case "":
+			continue
+		case "subscribed":
+			c.Status = people.ConsentGranted
+		case "unsubscribed":
+			c.Status = people.ConsentRevoked
+		default:
+			l.Add("phone_numbers.status", "public.api.phone_status_invalid")
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, l.Err()
 }
 
 // primaryFirst orders the primary entry before the others.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"solidarity/internal/auth"
@@ -169,4 +170,112 @@ func (s *Service) SetConsent(ctx context.Context, actor auth.Actor, personID int
 		_, err := tx.ExecContext(ctx, "UPDATE people SET updated_at = ? WHERE id = ?", tx.Now, personID)
 		return err
 	})
+}
+
+// ConsentClaim is a consent status an API client states on one of a person's addresses
+// (OSDI's email_addresses[].status and phone_numbers[].status).
+type ConsentClaim struct {
+	Channel Channel
+	// Address is the e-mail address or phone number the status was stated on.
+	Address string
+	// Status is ConsentGranted (OSDI "subscribed") or ConsentRevoked ("unsubscribed").
+	Status ConsentStatus
+}
+
+// UpsertWithConsent is Upsert for the JSON API, with the consent statuses the client
+// stated, in one transaction. Consent is recorded with method "api" and only from what
+// the client stated: no status, no consent.
+//
+// A grant is the partner's attestation that the person subscribed with them, as Action
+// Network treats an API "subscribed": it is recorded as granted at once, without a
+// confirmation mail from the network, and without confirmed_at (the network saw no
+// double opt-in; the method "api" says where it came from). It never overrides a
+// revocation made another way (the person's unsubscribe link or STOP keyword, their own
+// page, staff, an import): only the API may undo what the API revoked. A revocation
+// always applies. When several addresses of a channel carry statuses, a revocation wins.
+// A status on an address that does not end up on the person (it belongs to someone else)
+// says nothing about this person and is ignored.
+func (s *Service) UpsertWithConsent(ctx context.Context, actor auth.Actor, in PersonInput, claims []ConsentClaim) (UpsertResult, error) {
+	if err := actor.Require(auth.PermPeopleWrite); err != nil {
+		return UpsertResult{}, err
+	}
+	claims = slices.Clone(claims)
+	for i, c := range claims {
+		if !c.Channel.valid() {
+			return UpsertResult{}, errs.Invalid("channel", "people.consent.channel_invalid")
+		}
+		if c.Status != ConsentGranted && c.Status != ConsentRevoked {
+			return UpsertResult{}, errs.Invalid("status", "people.consent.status_invalid")
+		}
+		norm, ok := NormalizeEmail(c.Address)
+		if c.Channel == ChannelSMS {
+			norm, ok = NormalizePhone(c.Address, s.cfg.DefaultRegion)
+		}
+		if ok {
+			claims[i].Address = norm
+		}
+	}
+	fields, err := s.prepare(ctx, s.db, &in, false)
+	if err != nil {
+		return UpsertResult{}, err
+	}
+	if len(in.Emails) == 0 && len(in.Phones) == 0 {
+		return UpsertResult{}, errs.Invalid("emails", "people.email.required")
+	}
+	var res UpsertResult
+	err = s.inTx(ctx, func(tx *db.Tx) error {
+		var err error
+		if res, err = s.upsert(ctx, tx, in, fields, viaFor(actor), false); err != nil {
+			return err
+		}
+		changed, err := s.applyClaims(ctx, tx, actor, res.ID, claims)
+		if err != nil || !changed || res.Changed {
+			return err
+		}
+		res.Changed = true
+		_, err = tx.ExecContext(ctx, "UPDATE people SET updated_at = ? WHERE id = ?", tx.Now, res.ID)
+		return err
+	})
+	return res, err
+}
+
+// applyClaims records the consent the claims state for the person (see UpsertWithConsent)
+// and reports whether any changed; each change is audited without any address.
+func (s *Service) applyClaims(ctx context.Context, tx *db.Tx, actor auth.Actor, id int64, claims []ConsentClaim) (bool, error) {
+	want := map[Channel]ConsentStatus{}
+	for _, c := range claims {
+		table, col := "person_emails", "email"
+		if c.Channel == ChannelSMS {
+			table, col = "person_phones", "phone"
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table+" WHERE person_id = ? AND "+col+" = ?", id, c.Address).Scan(&n); err != nil {
+			return false, fmt.Errorf("people: consent claim: %w", err)
+		}
+		if n > 0 && want[c.Channel] != ConsentRevoked {
+			want[c.Channel] = c.Status
+		}
+	}
+	changed := false
+	for _, ch := range Channels() {
+		st := want[ch]
+		if st == "" {
+			continue
+		}
+		cur, err := currentConsent(ctx, tx, id, ch)
+		if err != nil {
+			return false, err
+		}
+		if cur.Status == st || st == ConsentGranted && cur.Status == ConsentRevoked && cur.Method != MethodAPI {
+			continue
+		}
+		if err := s.RecordConsent(ctx, tx, id, ch, st, MethodAPI); err != nil {
+			return false, err
+		}
+		if err := record(ctx, tx, actor, "people.consent", personObject(id), string(ch)+"="+string(st)); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	return changed, nil
 }

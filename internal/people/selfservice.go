@@ -86,6 +86,9 @@ type MemberView struct {
 	SMSConsent   ConsentStatus
 	Membership   *Membership
 	Tier         *Tier
+	// RecurringDues is true when the tier's dues come back every month or year: they may
+	// be paid by a recurring card gift, which the giving module manages, not this page.
+	RecurringDues bool
 }
 
 // Me returns the member's own details for a live session; a dead one is
@@ -109,6 +112,7 @@ func (s *Service) memberView(ctx context.Context, q db.Queryer, id int64) (Membe
 	if p.Membership != nil {
 		if t, err := loadTier(ctx, q, p.Membership.TierID); err == nil {
 			v.Tier = &t
+			v.RecurringDues = recurringDues(t)
 		}
 	}
 	return v, nil
@@ -193,7 +197,19 @@ func (s *Service) ownConsent(ctx context.Context, tx *db.Tx, id int64, ch Channe
 	return nil
 }
 
-// CancelMembership lets a member end their own membership.
+// recurringDues reports whether a tier's dues recur, and so may be paid by a recurring
+// card gift.
+func recurringDues(t Tier) bool {
+	return t.Paid() && (t.Period == PeriodMonthly || t.Period == PeriodYearly)
+}
+
+// CancelMembership lets a member end their own membership: its status becomes cancelled
+// and everything else stays (their record, consent and history; the dates, for the
+// books). It is audited as the member, noted on their timeline as their own act, and
+// confirmed by an e-mail in their language which, for dues that recur, says that card
+// gifts are stopped from the link in their receipt. Cancelling a cancelled membership
+// changes nothing and sends nothing; a member with no membership gets
+// errs.Conflict("people.membership.none").
 func (s *Service) CancelMembership(ctx context.Context, session string) error {
 	return s.inTx(ctx, func(tx *db.Tx) error {
 		id, err := lookupToken(ctx, tx, tx.Now, session, purposeSession, nil)
@@ -201,14 +217,56 @@ func (s *Service) CancelMembership(ctx context.Context, session string) error {
 			return err
 		}
 		m, err := loadMembership(ctx, tx, id)
+		if errs.CodeOf(err) == errs.CodeNotFound {
+			return errs.Conflict("people.membership.none")
+		}
 		if err != nil {
 			return err
 		}
 		if m.Status == MemberCancelled {
 			return nil
 		}
-		return s.writeMembership(ctx, tx, id, m.TierID, MemberCancelled, m.StartedAt, m.ExpiresAt)
+		if _, err := tx.ExecContext(ctx, "UPDATE memberships SET status = ?, updated_at = ? WHERE person_id = ?", MemberCancelled, tx.Now, id); err != nil {
+			return fmt.Errorf("people: cancel membership: %w", err)
+		}
+		if err := s.AddEvent(ctx, tx, id, NewEvent{Kind: "membership." + string(MemberCancelled), SummaryKey: "people.timeline.membership_cancelled_by_member",
+			Data: map[string]any{"tier": m.TierID, "by": "member"}, Source: "people", Activity: true}); err != nil {
+			return err
+		}
+		obj := personObject(id)
+		if err := audit.Record(ctx, tx, audit.Entry{Actor: obj, ActorName: "member", Action: "people.membership_cancel", Object: obj,
+			Detail: fmt.Sprintf("tier=%d from=%s", m.TierID, m.Status)}); err != nil {
+			return fmt.Errorf("people: audit membership cancel: %w", err)
+		}
+		return s.mailCancelled(ctx, tx, id, m.TierID)
 	})
+}
+
+// mailCancelled confirms a cancelled membership to the member's primary address, in their
+// language.
+func (s *Service) mailCancelled(ctx context.Context, tx *db.Tx, id, tierID int64) error {
+	p, err := loadPerson(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	to := p.PrimaryEmail()
+	if to == "" {
+		return nil // signed in by e-mail, so there is one; an address removed since gets nothing
+	}
+	t, err := loadTier(ctx, tx, tierID)
+	if err != nil {
+		return err
+	}
+	l := s.newLetter(p.Language, "people.mail.cancelled", s.link(MemberPath), map[string]any{"Tier": t.Name(p.Language)})
+	if recurringDues(t) {
+		l.Paragraphs = append(l.Paragraphs, s.catalog.Localizer(p.Language).T("people.mail.cancelled.recurring"))
+	}
+	m, err := l.email(to, "people.membership_cancelled")
+	if err != nil {
+		return err
+	}
+	_, err = s.mail.Email(ctx, tx, m)
+	return err
 }
 
 // Leave deletes the member's own record for real, with everything that hangs on it. The

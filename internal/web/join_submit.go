@@ -14,8 +14,11 @@ const joinHoneypot = "website"
 // joinSubmit signs someone up. Over a rate limit (per client, or for everyone) the form
 // comes back with 429 and the wait. A filled-in honeypot gets exactly the answer of a
 // success and stores nothing. Success sends everyone to the same thank-you page, whether
-// the address was known or not: only the tier chosen shapes it.
+// the address was known or not: only the tier chosen shapes it, and every answer past the
+// rate limits (success, bad input, honeypot) is held to the same floor (public_timing.go),
+// so that its time does not tell either.
 func (s *Server) joinSubmit(w http.ResponseWriter, r *http.Request) {
+	clock := evenTiming.start(r)
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -49,6 +52,7 @@ func (s *Server) joinSubmit(w http.ResponseWriter, r *http.Request) {
 		tier = -1 // no such tier: the service says so
 	}
 	if r.PostFormValue(joinHoneypot) != "" {
+		clock.hold()
 		http.Redirect(w, r, joinThanksPath(tier), http.StatusSeeOther)
 		return
 	}
@@ -57,6 +61,7 @@ func (s *Server) joinSubmit(w http.ResponseWriter, r *http.Request) {
 		Phone: f.Values["phone"], ZIP: f.Values["zip"], Language: f.Values["language"], TierID: tier,
 		EmailOptIn: f.Values["email_opt_in"] != "", SMSOptIn: f.Values["sms_opt_in"] != "",
 	})
+	clock.hold()
 	if err != nil {
 		if !invalid(err) {
 			s.fail(w, r, err)

@@ -9,8 +9,10 @@ import (
 
 // memberSignInSubmit e-mails a self-service sign-in link when the address belongs to
 // someone. The answer is the same either way; only a malformed address, or a client or
-// address over its budget, hears otherwise.
+// address over its budget, hears otherwise. Every answer past the rate limits is held to
+// the same floor (public_timing.go), so that its time does not tell either.
 func (s *Server) memberSignInSubmit(w http.ResponseWriter, r *http.Request) {
+	clock := evenTiming.start(r)
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -34,7 +36,9 @@ func (s *Server) memberSignInSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderMemberSignIn(w, r, http.StatusTooManyRequests, f)
 		return
 	}
-	if err := s.People.RequestSignInLink(r.Context(), email); err != nil {
+	err = s.People.RequestSignInLink(r.Context(), email)
+	clock.hold()
+	if err != nil {
 		if !invalid(err) {
 			s.fail(w, r, err)
 			return

@@ -28,6 +28,8 @@ func (s *Server) publicRoutes() []route {
 		{"POST " + people.SignInPath + "{token}", Public, s.memberLinkSubmit},
 		{"GET /member/leave", Public, s.memberLeaveShow},
 		{"POST /member/leave", Public, s.memberLeaveSubmit},
+		{"GET /member/cancel", Public, s.memberCancelShow},
+		{"POST /member/cancel", Public, s.memberCancelSubmit},
 		{"POST /member/signout", Public, s.memberSignOut},
 
 		// The public directory of the network's organizations.

@@ -110,6 +110,14 @@ func TestRoleMatrix(t *testing.T) {
 			h.ServeHTTP(rec, req)
 			return rec
 		}
+		if rt.Access == web.Public && strings.HasPrefix(path, "/webhooks/") {
+			// Providers' webhooks authenticate by their signature, not a session: an unsigned
+			// call must be refused (400 or 403), never served.
+			if rec := request(""); rec.Code != http.StatusBadRequest && rec.Code != http.StatusForbidden {
+				t.Errorf("%s answered %d to an unsigned call, want 400 or 403", rt.Pattern, rec.Code)
+			}
+			continue
+		}
 		if rt.Access == web.Public {
 			if rec := request(""); rec.Code == http.StatusForbidden || rec.Code == http.StatusUnauthorized {
 				t.Errorf("%s is public but answered %d to a visitor", rt.Pattern, rec.Code)

@@ -58,6 +58,7 @@ type Service struct {
 	log     *slog.Logger
 	base    *url.URL
 	cfg     Config
+	events  eventQueue // Stripe deliveries waiting to be written together (webhook_batch.go)
 }
 
 // New builds the service and registers its jobs on deps.Jobs, which must not be built yet.
@@ -86,6 +87,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	}
 	s := &Service{db: deps.DB, jobs: deps.Jobs, mail: deps.Mail, catalog: deps.Catalog, people: deps.People,
 		log: deps.Log, base: base, cfg: cfg}
+	s.registerCardJobs(deps.Jobs) // webhook retries and the checkout sweep (webhook_retry.go)
 	return s, nil
 }
 

@@ -17,6 +17,9 @@ const (
 	SignInPath = "/member/signin/"
 	// MemberPath is the member's self-service page (it asks for a sign-in link).
 	MemberPath = "/member"
+	// DuesPath + tier id is the giving module's page that pays a paid tier's dues; renewal
+	// reminders of paid tiers link to it.
+	DuesPath = "/give/dues/"
 )
 
 // letter is one e-mail before rendering: every string already translated.

@@ -3,6 +3,7 @@ package people
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"solidarity/internal/db"
@@ -145,16 +146,17 @@ func (s *Service) remind(ctx context.Context, now time.Time) (int, error) {
 			email, lang, tierEn string
 			tierEs              string
 			expires             time.Time
+			tier                Tier
 		}
 		var list []due
-		if err := eachRow(ctx, tx, `SELECT m.person_id, p.email, p.language, t.name_en, t.name_es, m.expires_at
+		if err := eachRow(ctx, tx, `SELECT m.person_id, p.email, p.language, t.name_en, t.name_es, m.expires_at, t.id, t.amount_cents, t.period
 			FROM memberships m JOIN people p ON p.id = m.person_id JOIN membership_tiers t ON t.id = m.tier_id
 			WHERE m.status = ? AND m.expires_at IS NOT NULL AND m.expires_at > ? AND m.expires_at <= ?
 			AND (m.reminded_for IS NULL OR m.reminded_for <> m.expires_at)
 			ORDER BY m.expires_at LIMIT ?`, []any{MemberActive, now, now.Add(s.cfg.ReminderLead), sweepBatch},
 			func(scan func(...any) error) error {
 				var d due
-				err := scan(&d.id, &d.email, &d.lang, &d.tierEn, &d.tierEs, &d.expires)
+				err := scan(&d.id, &d.email, &d.lang, &d.tierEn, &d.tierEs, &d.expires, &d.tier.ID, &d.tier.AmountCents, &d.tier.Period)
 				list = append(list, d)
 				return err
 			}); err != nil {
@@ -178,6 +180,12 @@ func (s *Service) remind(ctx context.Context, now time.Time) (int, error) {
 			l := s.newLetter(d.lang, "people.mail.reminder", s.link(MemberPath), map[string]any{
 				"Tier": tier, "Date": d.expires.Format("2006-01-02"),
 			})
+			if d.tier.Paid() {
+				// Dues are paid on the giving module's page for the tier (the payer gives
+				// their address there; nothing about the member rides in the link).
+				l.Link = s.link(DuesPath + strconv.FormatInt(d.tier.ID, 10))
+				l.Action = s.catalog.Localizer(d.lang).T("giving.dues.renew_action")
+			}
 			m, err := l.email(d.email, "people.membership_reminder")
 			if err != nil {
 				return err

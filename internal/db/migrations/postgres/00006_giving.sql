@@ -49,10 +49,38 @@ CREATE TABLE giving_recurring (
     cancelled_at           TIMESTAMPTZ,
     lapsed_at              TIMESTAMPTZ,
     created_at             TIMESTAMPTZ NOT NULL,
-    updated_at             TIMESTAMPTZ NOT NULL
+    updated_at             TIMESTAMPTZ NOT NULL,
+    -- billing_interval is how often Stripe charges: monthly gifts and dues of monthly tiers by the
+    -- month, dues of yearly tiers by the year.
+    billing_interval       TEXT NOT NULL DEFAULT 'month' CHECK (billing_interval IN ('month', 'year')),
+    -- status_at is the creation time of the Stripe event that set the status, so that a
+    -- late, older event never overrides a newer one.
+    status_at              TIMESTAMPTZ,
+    -- amount_at is the same for the amount (changed by the donor or a subscription event).
+    amount_at              TIMESTAMPTZ,
+    -- failed_at is when the last charge failed (the staff list of failures sorts by it).
+    failed_at              TIMESTAMPTZ,
+    -- checkout_id is the checkout that started it (NULL once that checkout is purged).
+    checkout_id            BIGINT,
+    -- The donor as Stripe and the donation form knew them, for receipts and the manage page
+    -- when the person has left.
+    donor_name             TEXT NOT NULL DEFAULT '',
+    donor_email            TEXT NOT NULL DEFAULT '',
+    language               TEXT NOT NULL DEFAULT 'en'
 );
 CREATE INDEX giving_recurring_person ON giving_recurring (person_id);
 CREATE INDEX giving_recurring_status ON giving_recurring (status, started_at);
+
+-- giving_manage_tokens let a donor manage a recurring gift without an account: the link in
+-- every receipt of a recurring gift carries a random token; only its SHA-256 is kept, and it
+-- expires.
+CREATE TABLE giving_manage_tokens (
+    token_hash   BYTEA PRIMARY KEY,
+    recurring_id BIGINT NOT NULL REFERENCES giving_recurring (id) ON DELETE CASCADE,
+    created_at   TIMESTAMPTZ NOT NULL,
+    expires_at   TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX giving_manage_tokens_expires ON giving_manage_tokens (expires_at);
 
 -- giving_gifts holds every gift received: card gifts (one-time payments and each paid
 -- invoice of a recurring gift) and offline gifts recorded by staff. received_at is the
@@ -88,6 +116,7 @@ CREATE INDEX giving_gifts_received ON giving_gifts (received_at, id);
 CREATE INDEX giving_gifts_person ON giving_gifts (person_id, received_at);
 CREATE INDEX giving_gifts_page ON giving_gifts (page_id, received_at);
 CREATE INDEX giving_gifts_recurring ON giving_gifts (recurring_id, received_at);
+CREATE INDEX giving_gifts_charge ON giving_gifts (stripe_charge);
 
 -- giving_events are Stripe webhook events, stored on arrival (the primary key makes a
 -- second delivery a no-op) and processed by a job exactly once.
@@ -103,9 +132,46 @@ CREATE TABLE giving_events (
 );
 CREATE INDEX giving_events_pending ON giving_events (processed_at, received_at);
 
+-- giving_checkouts are the donation and dues forms sent to Stripe Checkout: what the donor
+-- chose and told us, until Stripe reports the payment. The Stripe session carries the id
+-- in its metadata (and in its subscription's), which is how every later event finds it.
+-- Rows are purged after 30 days: by then the gift or recurring gift holds what is kept.
+CREATE TABLE giving_checkouts (
+    id                BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind              TEXT NOT NULL CHECK (kind IN ('donation', 'dues')),
+    page_id           BIGINT REFERENCES giving_pages (id) ON DELETE SET NULL,
+    fund_id           BIGINT REFERENCES giving_funds (id) ON DELETE SET NULL,
+    tier_id           BIGINT REFERENCES membership_tiers (id) ON DELETE SET NULL,
+    amount_cents      BIGINT NOT NULL CHECK (amount_cents > 0),
+    currency          TEXT NOT NULL,
+    frequency         TEXT NOT NULL CHECK (frequency IN ('once', 'month', 'year')),
+    donor_name        TEXT NOT NULL DEFAULT '',
+    donor_email       TEXT NOT NULL DEFAULT '',
+    language          TEXT NOT NULL DEFAULT 'en',
+    email_opt_in      BOOLEAN NOT NULL DEFAULT FALSE,
+    stripe_session_id TEXT,
+    completed_at      TIMESTAMPTZ,
+    created_at        TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX giving_checkouts_created ON giving_checkouts (created_at);
+
+-- giving_invoice_payments link a Stripe invoice to the payment intent and charge that paid
+-- it (Stripe says so in its own event, which may come before or after the invoice's), so
+-- that a refund of a monthly gift finds its gift. Purged after 60 days.
+CREATE TABLE giving_invoice_payments (
+    invoice        TEXT PRIMARY KEY,
+    payment_intent TEXT NOT NULL DEFAULT '',
+    charge         TEXT NOT NULL DEFAULT '',
+    created_at     TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX giving_invoice_payments_created ON giving_invoice_payments (created_at);
+
 -- +goose Down
+DROP TABLE giving_invoice_payments;
+DROP TABLE giving_checkouts;
 DROP TABLE giving_events;
 DROP TABLE giving_gifts;
+DROP TABLE giving_manage_tokens;
 DROP TABLE giving_recurring;
 DROP TABLE giving_pages;
 DROP TABLE giving_funds;

@@ -88,6 +88,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	s := &Service{db: deps.DB, jobs: deps.Jobs, mail: deps.Mail, catalog: deps.Catalog, people: deps.People,
 		log: deps.Log, base: base, cfg: cfg}
 	s.registerCardJobs(deps.Jobs) // webhook retries and the checkout sweep (webhook_retry.go)
+	deps.People.OnMerge(s.mergeDonors)
 	return s, nil
 }
 

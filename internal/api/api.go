@@ -95,15 +95,18 @@ func presentedKey(r *http.Request) string {
 func (s *Server) guard(pattern string, need Access, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		key := presentedKey(r)
-		if key == "" {
+		a := auth.ActorFrom(r.Context()) // a signed-in staff session, passed on by the web layer
+		switch {
+		case key != "":
+			var err error
+			if a, err = s.Auth.APIKey(r.Context(), key); err != nil {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="solidarity", error="invalid_token"`)
+				s.fail(w, r, err)
+				return
+			}
+		case a.Kind != auth.KindAccount:
 			w.Header().Set("WWW-Authenticate", `Bearer realm="solidarity"`)
 			s.fail(w, r, errs.Unauthenticated())
-			return
-		}
-		a, err := s.Auth.APIKey(r.Context(), key)
-		if err != nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="solidarity", error="invalid_token"`)
-			s.fail(w, r, err)
 			return
 		}
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}

@@ -170,6 +170,7 @@ func (a *App) Run(ctx context.Context) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(a.Response.StopLive) // live board streams end, so that Shutdown can drain
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(a.listener) }()
 	select {

@@ -26,7 +26,7 @@ func (a *App) openModules() error {
 	if err != nil {
 		return err
 	}
-	a.Response, err = response.New(response.Config{BaseURL: a.Config.BaseURL, SMSRate: a.Config.SMSRate}, response.Deps{
+	a.Response, err = response.New(response.Config{BaseURL: a.Config.BaseURL, SMSRate: a.Config.SMSRate, SMSToken: a.Config.SMSToken}, response.Deps{
 		DB: a.DB, Jobs: a.Jobs, Notify: a.Notify, Vault: a.Vault, Retention: a.Retention,
 		Catalog: a.Catalog, People: a.People, Log: a.Log,
 	})

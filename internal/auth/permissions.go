@@ -60,6 +60,9 @@ const (
 	PermResponseDispatch Permission = "response.dispatch" // verify reports and dispatch responders; sees exact locations
 	PermResponseRespond  Permission = "response.respond"  // accept dispatches; sees the location of the incident
 	PermResponseAlert    Permission = "response.alert"    // send area alerts after verification
+	// PermResponseSubmit sends reports from an intake partner's own system (the API); it
+	// reads nothing back but the report it sent, so an API key may hold it.
+	PermResponseSubmit Permission = "response.submit"
 
 	PermCasesRead  Permission = "cases.read"
 	PermCasesWrite Permission = "cases.write"
@@ -96,7 +99,7 @@ var permissions = []Permission{
 	PermGivingRead, PermGivingWrite, PermGivingExport,
 	PermCampaignsRead, PermCampaignsWrite, PermMessagingRead, PermMessagingSend,
 	PermLibraryRead, PermLibraryWrite,
-	PermResponseIntake, PermResponseDispatch, PermResponseRespond, PermResponseAlert,
+	PermResponseIntake, PermResponseDispatch, PermResponseRespond, PermResponseAlert, PermResponseSubmit,
 	PermCasesRead, PermCasesWrite,
 	PermIncidentsRead, PermIncidentsWrite, PermIncidentsPublish,
 	PermStatsRead,
@@ -114,7 +117,7 @@ var grants = map[Role][]Permission{
 		PermLibraryRead, PermLibraryWrite, PermStatsRead,
 	},
 	RoleDispatcher: {
-		PermResponseIntake, PermResponseDispatch, PermResponseRespond, PermResponseAlert,
+		PermResponseIntake, PermResponseDispatch, PermResponseRespond, PermResponseAlert, PermResponseSubmit,
 		PermPeopleRead, PermLibraryRead, PermStatsRead,
 	},
 	RoleResponder: {
@@ -131,7 +134,7 @@ var grants = map[Role][]Permission{
 		PermLibraryRead, PermCampaignsRead,
 	},
 	RolePartner: {
-		PermLibraryRead, PermCampaignsRead,
+		PermLibraryRead, PermCampaignsRead, PermResponseSubmit,
 	},
 }
 

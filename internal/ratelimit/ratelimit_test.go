@@ -294,7 +294,7 @@ func TestAllowAll(t *testing.T) {
 			wait time.Duration
 		}{
 			{"a", true, 0}, {"a", true, 0}, // a's two
-			{"a", false, 50 * time.Second}, // a is over (its window ends in 49.75 s, rounded up); counts on the global too
+			{"a", false, 50 * time.Second},           // a is over (its window ends in 49.75 s, rounded up); counts on the global too
 			{"b", false, time.Hour - 10*time.Second}, // the global is spent: the hour's wait, the longer
 		} {
 			ok, wait, err := l.AllowAll(ctx, client(c.who), global)

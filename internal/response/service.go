@@ -14,6 +14,7 @@ import (
 	"solidarity/internal/errs"
 	"solidarity/internal/i18n"
 	"solidarity/internal/jobs"
+	"solidarity/internal/live"
 	"solidarity/internal/notify"
 	"solidarity/internal/people"
 	"solidarity/internal/retention"
@@ -29,6 +30,9 @@ type Config struct {
 	// SMSRate is how many alert messages per second are handed to the SMS provider; zero
 	// means no limit of our own.
 	SMSRate float64
+	// SMSToken is the SMS provider's auth token (SOLIDARITY_SMS_TOKEN), which signs inbound
+	// messages; empty refuses every inbound message (fail closed).
+	SMSToken string
 }
 
 // Deps are the services rapid response calls. All but Log are required.
@@ -55,6 +59,8 @@ type Service struct {
 	log       *slog.Logger
 	base      *url.URL
 	cfg       Config
+	// live carries board changes to open boards on every node (intake.go).
+	live *live.Feed
 }
 
 // New builds the service, registers its jobs on deps.Jobs (which must not be built yet),
@@ -88,6 +94,9 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	}
 	s := &Service{db: deps.DB, jobs: deps.Jobs, notify: deps.Notify, vault: deps.Vault, retention: deps.Retention,
 		catalog: deps.Catalog, people: deps.People, log: deps.Log, base: base, cfg: cfg}
+	s.openDispatch()
+	s.openIntake()
+	s.openAlerts()
 	return s, nil
 }
 

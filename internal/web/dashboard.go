@@ -20,6 +20,11 @@ type card struct {
 func dashboardCards() []card {
 	return []card{
 		{Access: Access(auth.PermPeopleRead), Href: "/people", Title: "crm.people.title", Desc: "crm.people.card"},
+		{Access: Access(auth.PermResponseDispatch), Href: "/response", Title: "response.board.title", Desc: "response.board.card"},
+		{Access: Access(auth.PermResponseIntake), Href: "/response/console", Title: "response.console.title", Desc: "response.console.card"},
+		{Access: Access(auth.PermGivingRead), Href: "/giving", Title: "giving.dashboard.title", Desc: "giving.dashboard.card"},
+		{Access: Access(auth.PermResponseDispatch), Href: "/response/responders", Title: "response_dispatch.responders.title", Desc: "response_dispatch.responders.card"},
+		{Access: Access(auth.PermResponseRespond), Href: "/response/me", Title: "response_dispatch.me.title", Desc: "response_dispatch.me.card"},
 		{Access: Access(auth.PermAccountsManage), Href: "/admin", Title: "admin.home.title", Desc: "admin.dashboard.admin"},
 		{Access: Access(auth.PermOutboxRead), Href: "/admin/outbox", Title: "admin.outbox.title", Desc: "admin.outbox.card"},
 		{Access: SignedIn, Href: "/account", Title: "nav.account", Desc: "admin.dashboard.account"},

@@ -4,6 +4,7 @@
 package errs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -93,6 +94,21 @@ func Internal(cause error) *Error {
 // Internalf wraps an unexpected failure with context, like fmt.Errorf with %w.
 func Internalf(format string, args ...any) *Error {
 	return Internal(fmt.Errorf(format, args...))
+}
+
+// Coded is what a service returns for err: nil for nil; coded errors (one or a List) and
+// context cancellation as they are; anything else as an internal error, so that callers
+// always get a coded error.
+func Coded(err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	var l List
+	if errors.As(err, &l) || errors.As(err, &e) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return Internal(err)
 }
 
 // As returns err as a coded *Error; an uncoded error becomes an internal one.

@@ -1,6 +1,7 @@
 package errs_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -59,5 +60,27 @@ func TestIsAndFields(t *testing.T) {
 	internal := errs.Internal(errors.New("secret cause"))
 	if internal.Key != "error.internal" || !errors.Is(internal, internal.Cause) {
 		t.Errorf("internal error: %+v", internal)
+	}
+}
+
+func TestCoded(t *testing.T) {
+	plain := errors.New("disk full")
+	if errs.Coded(nil) != nil {
+		t.Fatal("errs.Coded(nil) is not nil")
+	}
+	if e := errs.As(errs.Coded(plain)); e.Code != errs.CodeInternal || !errors.Is(errs.Coded(plain), plain) {
+		t.Fatalf("an uncoded error became %+v", e)
+	}
+	nf := errs.NotFound("x.not_found")
+	if errs.Coded(nf) != error(nf) {
+		t.Fatal("a coded error was changed")
+	}
+	var l errs.List
+	l.Add("email", "x.email")
+	if got := errs.Coded(l.Err()); len(errs.Fields(got)) != 1 {
+		t.Fatalf("a list lost its fields: %v", got)
+	}
+	if got := errs.Coded(fmt.Errorf("wrapped: %w", context.Canceled)); !errors.Is(got, context.Canceled) || errs.CodeOf(got) == errs.CodeInternal && errs.As(got).Cause == nil {
+		t.Fatalf("cancellation became %v", got)
 	}
 }

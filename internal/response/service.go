@@ -115,19 +115,8 @@ func record(ctx context.Context, tx *db.Tx, actor auth.Actor, action, object, de
 	return nil
 }
 
-// coded keeps coded errors and context cancellation as they are and makes anything else
-// internal, so that callers always get a coded error.
-func coded(err error) error {
-	if err == nil {
-		return nil
-	}
-	var e *errs.Error
-	var l errs.List
-	if errors.As(err, &l) || errors.As(err, &e) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	return errs.Internal(err)
-}
+// coded makes err a coded error (errs.Coded).
+func coded(err error) error { return errs.Coded(err) }
 
 // link returns an absolute address under the base URL.
 func (s *Service) link(path string) string { return s.base.String() + path }

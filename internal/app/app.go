@@ -117,7 +117,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		return nil, err
 	}
 	if cfg.Demo {
-		if err := demo.Load(ctx, demo.Deps{Auth: a.Auth, People: a.People}); err != nil {
+		if err := demo.Load(ctx, demo.Deps{Auth: a.Auth, People: a.People, Giving: a.Giving, Response: a.Response, Notify: a.Notify}); err != nil {
 			return nil, err
 		}
 	}

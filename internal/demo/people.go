@@ -24,45 +24,47 @@ var demoOrgs = []people.OrganizationInput{
 
 // demoPeople are invented members and supporters.
 var demoPeople = []people.PersonInput{
-	{GivenName: "María", FamilyName: "González", Emails: []string{"maria.gonzalez@example.org"}, Phones: []string{"+15595550101"},
+	{GivenName: "María", FamilyName: "González", Emails: []string{"maria.gonzalez@demo.solidarity.invalid"}, Phones: []string{"+15595550101"},
 		Address: people.Address{City: "Fresno", State: "CA", ZIP: "93701", Country: "US"}, Language: "es", Tags: []string{"volunteer", "rapid-response"}},
-	{GivenName: "James", FamilyName: "Carter", Emails: []string{"james.carter@example.org"},
+	{GivenName: "James", FamilyName: "Carter", Emails: []string{"james.carter@demo.solidarity.invalid"},
 		Address: people.Address{City: "Chicago", State: "IL", ZIP: "60608", Country: "US"}, Language: "en", Tags: []string{"donor"}},
-	{GivenName: "Guadalupe", FamilyName: "Ramírez", Emails: []string{"lupe.ramirez@example.org"}, Phones: []string{"+19565550144"},
+	{GivenName: "Guadalupe", FamilyName: "Ramírez", Emails: []string{"lupe.ramirez@demo.solidarity.invalid"}, Phones: []string{"+19565550144"},
 		Address: people.Address{City: "Brownsville", State: "TX", ZIP: "78520", Country: "US"}, Language: "es", Tags: []string{"responder"}},
-	{GivenName: "Kwame", FamilyName: "Mensah", Emails: []string{"kwame.mensah@example.org"},
+	{GivenName: "Kwame", FamilyName: "Mensah", Emails: []string{"kwame.mensah@demo.solidarity.invalid"},
 		Address: people.Address{City: "Bronx", State: "NY", ZIP: "10451", Country: "US"}, Language: "en", Tags: []string{"volunteer"}},
-	{GivenName: "Sofía", FamilyName: "Hernández", Emails: []string{"sofia.h@example.org"},
+	{GivenName: "Sofía", FamilyName: "Hernández", Emails: []string{"sofia.h@demo.solidarity.invalid"},
 		Address: people.Address{City: "Los Angeles", State: "CA", ZIP: "90033", Country: "US"}, Language: "es", Tags: []string{"member"}},
-	{GivenName: "Linh", FamilyName: "Nguyen", Emails: []string{"linh.nguyen@example.org"}, Phones: []string{"+17135550199"},
+	{GivenName: "Linh", FamilyName: "Nguyen", Emails: []string{"linh.nguyen@demo.solidarity.invalid"}, Phones: []string{"+17135550199"},
 		Address: people.Address{City: "Houston", State: "TX", ZIP: "77036", Country: "US"}, Language: "en", Tags: []string{"donor", "volunteer"}},
 }
 
 // loadPeople adds the invented organizations, a free and a paid membership tier, and
-// people with memberships and affiliations.
-func loadPeople(ctx context.Context, p *people.Service) error {
+// people with memberships and affiliations, and returns the people's ids in the order of
+// demoPeople (the giving demo makes them donors).
+func loadPeople(ctx context.Context, p *people.Service) ([]int64, error) {
 	sys := auth.System("demo")
 	var orgIDs []int64
 	for _, o := range demoOrgs {
 		org, err := p.SaveOrganization(ctx, sys, 0, o)
 		if err != nil {
-			return fmt.Errorf("demo: organization %s: %w", o.Name, err)
+			return nil, fmt.Errorf("demo: organization %s: %w", o.Name, err)
 		}
 		orgIDs = append(orgIDs, org.ID)
 	}
 	free, err := p.SaveTier(ctx, sys, 0, people.Tier{NameEn: "Supporter", NameEs: "Simpatizante", Period: people.PeriodFree, Active: true, Position: 1})
 	if err != nil {
-		return fmt.Errorf("demo: tier: %w", err)
+		return nil, fmt.Errorf("demo: tier: %w", err)
 	}
 	paid, err := p.SaveTier(ctx, sys, 0, people.Tier{NameEn: "Sustaining member", NameEs: "Miembro sostenedor", AmountCents: 1000, Currency: "USD", Period: people.PeriodMonthly, Active: true, Position: 2})
 	if err != nil {
-		return fmt.Errorf("demo: tier: %w", err)
+		return nil, fmt.Errorf("demo: tier: %w", err)
 	}
 	start := time.Now().AddDate(0, -3, 0)
+	ids := make([]int64, 0, len(demoPeople))
 	for i, in := range demoPeople {
 		person, err := p.Create(ctx, sys, in)
 		if err != nil {
-			return fmt.Errorf("demo: person %d: %w", i, err)
+			return nil, fmt.Errorf("demo: person %d: %w", i, err)
 		}
 		tier := free.ID
 		if i%2 == 1 {
@@ -70,11 +72,12 @@ func loadPeople(ctx context.Context, p *people.Service) error {
 		}
 		expires := start.AddDate(1, 0, 0)
 		if _, err := p.SetMembership(ctx, sys, person.ID, people.MembershipInput{TierID: tier, Status: people.MemberActive, StartedAt: &start, ExpiresAt: &expires}); err != nil {
-			return fmt.Errorf("demo: membership %d: %w", i, err)
+			return nil, fmt.Errorf("demo: membership %d: %w", i, err)
 		}
 		if err := p.Affiliate(ctx, sys, person.ID, orgIDs[i%len(orgIDs)], "member", i%3 == 0); err != nil {
-			return fmt.Errorf("demo: affiliation %d: %w", i, err)
+			return nil, fmt.Errorf("demo: affiliation %d: %w", i, err)
 		}
+		ids = append(ids, person.ID)
 	}
-	return nil
+	return ids, nil
 }

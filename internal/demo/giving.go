@@ -92,14 +92,18 @@ func loadGiving(ctx context.Context, g *giving.Service, donors []int64) error {
 		}
 		fundIDs[i] = saved.ID
 	}
+	pageOfFund := map[int64]int64{} // the page each fund's gifts count toward
 	for _, p := range demoPages {
 		page := p.page
 		page.FundID = fundIDs[p.fundIndex]
-		if _, err := g.SavePage(ctx, sys, 0, page); err != nil {
+		saved, err := g.SavePage(ctx, sys, 0, page)
+		if err != nil {
 			return fmt.Errorf("demo: donation page %s: %w", page.Slug, err)
 		}
+		pageOfFund[page.FundID] = saved.ID
 	}
 	for _, gift := range demoGifts(time.Now().UTC(), donors, fundIDs) {
+		gift.PageID = pageOfFund[gift.FundID] // collected for the page's campaign
 		id, err := g.RecordOfflineGift(ctx, sys, gift)
 		if err != nil {
 			return fmt.Errorf("demo: offline gift: %w", err)

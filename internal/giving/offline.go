@@ -34,6 +34,7 @@ type OfflineGift struct {
 	Currency    string
 	Method      Method
 	FundID      int64
+	PageID      int64  // the donation page it counts toward (cash collected at its event)
 	Reference   string // check number, transfer reference
 	PersonID    int64
 	Email       string
@@ -100,7 +101,7 @@ func (g *OfflineGift) Validate(today time.Time) error {
 // or added through the people service (in the gift's transaction), then the gift is
 // recorded as every gift is (timeline, membership, receipt number and mail) and audited.
 // It needs giving.write (and people.read to pick a person by id). A fund must exist and be
-// active.
+// active; a page, when given, must exist (the gift then counts toward its goal).
 func (s *Service) RecordOfflineGift(ctx context.Context, actor auth.Actor, in OfflineGift) (int64, error) {
 	if err := actor.Require(auth.PermGivingWrite); err != nil {
 		return 0, err
@@ -117,7 +118,16 @@ func (s *Service) RecordOfflineGift(ctx context.Context, actor auth.Actor, in Of
 			return 0, err
 		}
 	}
-	g := Gift{AmountCents: in.AmountCents, Currency: in.Currency, Method: in.Method, FundID: in.FundID,
+	if in.PageID != 0 {
+		_, err := s.pageByID(ctx, s.db, in.PageID)
+		if errs.CodeOf(err) == errs.CodeNotFound {
+			return 0, errs.Invalid("page", "giving.offline.page_invalid")
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	g := Gift{AmountCents: in.AmountCents, Currency: in.Currency, Method: in.Method, FundID: in.FundID, PageID: in.PageID,
 		Reference: in.Reference, ReceivedAt: in.ReceivedOn.UTC(), RecordedBy: actor.Label(), Language: "en"}
 	newDonor, err := s.offlineDonor(ctx, actor, in, &g)
 	if err != nil {

@@ -14,7 +14,7 @@ func (s *Server) givsGiftCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := givsGiftForm{Date: field(r, "date"), Amount: field(r, "amount"), Currency: field(r, "currency"), Method: field(r, "method"),
-		Fund: field(r, "fund"), Reference: field(r, "reference"), Person: field(r, "person"), Email: field(r, "email"),
+		Fund: field(r, "fund"), Page: field(r, "page"), Reference: field(r, "reference"), Person: field(r, "person"), Email: field(r, "email"),
 		GivenName: field(r, "given_name"), FamilyName: field(r, "family_name"), Language: field(r, "language")}
 	in, fe := f.gift()
 	if fe.Any() {
@@ -52,6 +52,9 @@ func (f givsGiftForm) gift() (giving.OfflineGift, crmErrors) {
 	}
 	if in.FundID, ok = givsOptionalID(f.Fund); !ok {
 		l = append(l, crmFieldError("fund", "giving.offline.fund_invalid"))
+	}
+	if in.PageID, ok = givsOptionalID(f.Page); !ok {
+		l = append(l, crmFieldError("page", "giving.offline.page_invalid"))
 	}
 	if in.PersonID, ok = givsOptionalID(f.Person); !ok {
 		l = append(l, crmFieldError("person", "giving.offline.person_not_found"))

@@ -9,7 +9,7 @@ import (
 
 // givsGiftForm is the offline gift form as sent.
 type givsGiftForm struct {
-	Date, Amount, Currency, Method, Fund, Reference string
+	Date, Amount, Currency, Method, Fund, Page, Reference string
 	Person, Email, GivenName, FamilyName, Language  string
 }
 
@@ -19,6 +19,7 @@ type givsGiftFormPage struct {
 	Form       givsGiftForm
 	Errors     crmErrors
 	Funds      []giving.Fund
+	Pages      []giving.PageSummary
 	Methods    []giving.Method
 	Currencies []string
 	Today      string
@@ -38,6 +39,10 @@ func (s *Server) givsGiftNew(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderGiftForm(w http.ResponseWriter, r *http.Request, status int, p givsGiftFormPage) {
 	var err error
 	if p.Funds, err = s.Giving.Funds(r.Context(), actor(r), true); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Pages, err = s.Giving.Pages(r.Context(), actor(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}

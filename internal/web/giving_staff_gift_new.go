@@ -10,7 +10,7 @@ import (
 // givsGiftForm is the offline gift form as sent.
 type givsGiftForm struct {
 	Date, Amount, Currency, Method, Fund, Page, Reference string
-	Person, Email, GivenName, FamilyName, Language  string
+	Person, Email, GivenName, FamilyName, Language        string
 }
 
 // givsGiftFormPage is the data of the offline gift form.

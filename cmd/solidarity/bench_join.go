@@ -19,8 +19,8 @@ import (
 	"solidarity/internal/db"
 	"solidarity/internal/loadtest"
 	"solidarity/internal/people"
-	"solidarity/internal/web"
 	"solidarity/internal/ratelimit"
+	"solidarity/internal/web"
 )
 
 // joinClients numbers the simulated visitors of the Join benchmark across all its runs, so

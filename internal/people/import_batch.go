@@ -3,7 +3,6 @@ package people
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"fmt"
 	"slices"
@@ -99,7 +98,9 @@ func (b *batcher) run(ctx context.Context, batch parsed) error {
 	}
 	plans, rejects, rows := batch.plans, batch.rejects, batch.rows
 	return b.s.inTx(ctx, func(tx *db.Tx) error {
-		if err := b.load(ctx, tx, plans); err != nil {
+		w := newBulkSQL(tx)
+		defer w.close()
+		if err := b.load(ctx, w, plans); err != nil {
 			return err
 		}
 		c := counts{rejected: len(rejects)}
@@ -125,11 +126,11 @@ func (b *batcher) run(ctx context.Context, batch parsed) error {
 			}
 		}
 		if !b.imp.DryRun {
-			if err := b.write(ctx, tx, touched); err != nil {
+			if err := b.write(ctx, w, touched); err != nil {
 				return err
 			}
 		}
-		if err := writeRejects(ctx, tx, b.imp.ID, rejects); err != nil {
+		if err := writeRejects(ctx, w, b.imp.ID, rejects); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE imports SET rows_done = rows_done + ?, created_count = created_count + ?,
@@ -271,39 +272,11 @@ func (st *pstate) settle() {
 }
 
 // writeRejects stores refused rows.
-func writeRejects(ctx context.Context, tx *db.Tx, importID int64, rejects []rejection) error {
+func writeRejects(ctx context.Context, w *bulkSQL, importID int64, rejects []rejection) error {
 	var vals []any
 	for _, r := range rejects {
 		vals = append(vals, importID, r.num, r.field, r.key, r.raw)
 	}
-	return bulkInsert(ctx, tx, "INSERT INTO import_rejects (import_id, row_number, field, reason_key, raw) VALUES ", 5, vals,
+	return w.insert(ctx, "INSERT INTO import_rejects (import_id, row_number, field, reason_key, raw) VALUES ", 5, vals,
 		" ON CONFLICT (import_id, row_number) DO NOTHING")
-}
-
-// bulkInsert runs prefix with as many "(?, …)" groups as vals holds rows of n columns,
-// several statements when there are many.
-func bulkInsert(ctx context.Context, tx *db.Tx, prefix string, n int, vals []any, suffix string) error {
-	per := 6000 / n
-	for len(vals) > 0 {
-		rows := min(per, len(vals)/n)
-		group := "(" + placeholders(n) + ")"
-		q := prefix + strings.Repeat(group+", ", rows-1) + group + suffix
-		if _, err := tx.ExecContext(ctx, q, vals[:rows*n]...); err != nil {
-			return fmt.Errorf("people: bulk insert: %w", err)
-		}
-		vals = vals[rows*n:]
-	}
-	return nil
-}
-
-// prepare returns a statement prepared in tx, rebound for the dialect.
-func prepare(ctx context.Context, tx *db.Tx, q string) (*sql.Stmt, error) {
-	if tx.Dialect() == db.Postgres {
-		q = db.Rebind(q)
-	}
-	st, err := tx.SQL().PrepareContext(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("people: prepare: %w", err)
-	}
-	return st, nil
 }

@@ -3,13 +3,11 @@ package people
 import (
 	"context"
 	"fmt"
-
-	"solidarity/internal/db"
 )
 
 // load reads every stored person that a batch's e-mails, phones and refs point at, with
 // their contacts, tags, fields, consents and refs, into b.known and b.byID.
-func (b *batcher) load(ctx context.Context, tx *db.Tx, plans []plan) error {
+func (b *batcher) load(ctx context.Context, w *bulkSQL, plans []plan) error {
 	var emails, phones, refs []any
 	for _, p := range plans {
 		for _, e := range p.in.Emails {
@@ -38,20 +36,13 @@ func (b *batcher) load(ctx context.Context, tx *db.Tx, plans []plan) error {
 		}
 		return nil
 	}
-	if err := inChunks(emails, func(part []any) error {
-		return eachRow(ctx, tx, "SELECT email, person_id FROM person_emails WHERE email IN ("+placeholders(len(part))+")", part, collect)
-	}); err != nil {
+	if err := w.each(ctx, "SELECT email, person_id FROM person_emails WHERE email IN ", "", nil, emails, collect); err != nil {
 		return err
 	}
-	if err := inChunks(phones, func(part []any) error {
-		return eachRow(ctx, tx, "SELECT phone, person_id FROM person_phones WHERE phone IN ("+placeholders(len(part))+")", part, collect)
-	}); err != nil {
+	if err := w.each(ctx, "SELECT phone, person_id FROM person_phones WHERE phone IN ", "", nil, phones, collect); err != nil {
 		return err
 	}
-	if err := inChunks(refs, func(part []any) error {
-		return eachRow(ctx, tx, "SELECT ref, person_id FROM person_refs WHERE system = ? AND ref IN ("+placeholders(len(part))+")",
-			append([]any{string(b.imp.Source)}, part...), collect)
-	}); err != nil {
+	if err := w.each(ctx, "SELECT ref, person_id FROM person_refs WHERE system = ? AND ref IN ", "", []any{string(b.imp.Source)}, refs, collect); err != nil {
 		return err
 	}
 	if len(ids) == 0 {
@@ -61,13 +52,12 @@ func (b *batcher) load(ctx context.Context, tx *db.Tx, plans []plan) error {
 	for id := range ids {
 		list = append(list, id)
 	}
-	return inChunks(list, func(part []any) error { return b.loadPeople(ctx, tx, part) })
+	return b.loadPeople(ctx, w, list)
 }
 
 // loadPeople reads the states of the people with the given ids.
-func (b *batcher) loadPeople(ctx context.Context, tx *db.Tx, ids []any) error {
-	in := " IN (" + placeholders(len(ids)) + ")"
-	err := eachRow(ctx, tx, "SELECT id, given_name, family_name, street, street2, city, state, county, zip, country, language, notes FROM people WHERE id"+in, ids,
+func (b *batcher) loadPeople(ctx context.Context, w *bulkSQL, ids []any) error {
+	err := w.each(ctx, "SELECT id, given_name, family_name, street, street2, city, state, county, zip, country, language, notes FROM people WHERE id IN ", "", nil, ids,
 		func(scan func(...any) error) error {
 			st := &pstate{tagKeys: map[string]bool{}, fields: map[int64]string{}, consent: map[Channel]ConsentStatus{}}
 			a := &st.addr
@@ -87,7 +77,7 @@ func (b *batcher) loadPeople(ctx context.Context, tx *db.Tx, ids []any) error {
 		}
 		return st, nil
 	}
-	if err := eachRow(ctx, tx, "SELECT person_id, email FROM person_emails WHERE person_id"+in+" ORDER BY person_id, is_primary DESC, created_at, email", ids,
+	if err := w.each(ctx, "SELECT person_id, email FROM person_emails WHERE person_id IN ", " ORDER BY person_id, is_primary DESC, created_at, email", nil, ids,
 		func(scan func(...any) error) error {
 			var id int64
 			var e string
@@ -103,7 +93,7 @@ func (b *batcher) loadPeople(ctx context.Context, tx *db.Tx, ids []any) error {
 		}); err != nil {
 		return err
 	}
-	if err := eachRow(ctx, tx, "SELECT person_id, phone FROM person_phones WHERE person_id"+in+" ORDER BY person_id, is_primary DESC, created_at, phone", ids,
+	if err := w.each(ctx, "SELECT person_id, phone FROM person_phones WHERE person_id IN ", " ORDER BY person_id, is_primary DESC, created_at, phone", nil, ids,
 		func(scan func(...any) error) error {
 			var id int64
 			var n string
@@ -119,7 +109,7 @@ func (b *batcher) loadPeople(ctx context.Context, tx *db.Tx, ids []any) error {
 		}); err != nil {
 		return err
 	}
-	if err := eachRow(ctx, tx, "SELECT pt.person_id, t.name_key FROM person_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.person_id"+in, ids,
+	if err := w.each(ctx, "SELECT pt.person_id, t.name_key FROM person_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.person_id IN ", "", nil, ids,
 		func(scan func(...any) error) error {
 			var id int64
 			var k string
@@ -134,7 +124,7 @@ func (b *batcher) loadPeople(ctx context.Context, tx *db.Tx, ids []any) error {
 		}); err != nil {
 		return err
 	}
-	if err := eachRow(ctx, tx, "SELECT person_id, field_id, value FROM person_fields WHERE person_id"+in, ids,
+	if err := w.each(ctx, "SELECT person_id, field_id, value FROM person_fields WHERE person_id IN ", "", nil, ids,
 		func(scan func(...any) error) error {
 			var id, f int64
 			var v string
@@ -149,7 +139,7 @@ func (b *batcher) loadPeople(ctx context.Context, tx *db.Tx, ids []any) error {
 		}); err != nil {
 		return err
 	}
-	if err := eachRow(ctx, tx, "SELECT person_id, channel, status FROM consents WHERE person_id"+in, ids,
+	if err := w.each(ctx, "SELECT person_id, channel, status FROM consents WHERE person_id IN ", "", nil, ids,
 		func(scan func(...any) error) error {
 			var id int64
 			var ch Channel
@@ -165,7 +155,7 @@ func (b *batcher) loadPeople(ctx context.Context, tx *db.Tx, ids []any) error {
 		}); err != nil {
 		return err
 	}
-	return eachRow(ctx, tx, "SELECT person_id, ref FROM person_refs WHERE system = ? AND person_id"+in, append([]any{string(b.imp.Source)}, ids...),
+	return w.each(ctx, "SELECT person_id, ref FROM person_refs WHERE system = ? AND person_id IN ", "", []any{string(b.imp.Source)}, ids,
 		func(scan func(...any) error) error {
 			var id int64
 			var r string

@@ -10,50 +10,46 @@ import (
 	"solidarity/internal/db"
 )
 
-// write stores what a batch decided: new people, changed rows, and the rows around them,
-// with one prepared statement per person row and set inserts for everything else.
-func (b *batcher) write(ctx context.Context, tx *db.Tx, touched []*pstate) error {
+// write stores what a batch decided: new people in multi-row inserts with ids reserved
+// first, changed rows with one prepared statement, and set inserts for everything else.
+func (b *batcher) write(ctx context.Context, w *bulkSQL, touched []*pstate) error {
 	if len(touched) == 0 {
 		return nil
 	}
-	ins, err := prepare(ctx, tx, `INSERT INTO people (given_name, family_name, name_key, sound_key, email, phone,
-		street, street2, city, state, county, zip, country, language, notes, created_via, created_at, updated_at, last_active_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?, ?, ?) RETURNING id`)
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
-	upd, err := prepare(ctx, tx, `UPDATE people SET given_name = ?, family_name = ?, name_key = ?, sound_key = ?, email = ?, phone = ?,
-		street = ?, street2 = ?, city = ?, state = ?, county = ?, zip = ?, country = ?, language = ?, notes = ?, updated_at = ? WHERE id = ?`)
-	if err != nil {
-		return err
-	}
-	defer upd.Close()
+	tx := w.tx
 	now := tx.Now
+	var fresh, changed []*pstate
 	var renamed []any
 	for _, st := range touched {
-		lang := st.lang
-		if lang == "" {
-			lang = "en"
-		}
-		a := st.addr
 		if st.key == "" {
 			st.key, st.sound, st.words = nameKeys(st.given, st.family)
 		}
-		row := []any{st.given, st.family, st.key, st.sound, first(st.emails), first(st.phones),
-			a.Street, a.Street2, a.City, a.State, a.County, a.ZIP, a.Country, lang, st.notes}
 		switch {
 		case st.fresh:
-			if err := ins.QueryRowContext(ctx, append(row, now, now, now)...).Scan(&st.id); err != nil {
-				return fmt.Errorf("people: import insert person: %w", err)
-			}
+			fresh = append(fresh, st)
 			st.nameChanged = true
 		case st.dirty:
-			if _, err := upd.ExecContext(ctx, append(row, now, st.id)...); err != nil {
-				return fmt.Errorf("people: import update person %d: %w", st.id, err)
-			}
+			changed = append(changed, st)
 			if st.nameChanged {
 				renamed = append(renamed, st.id)
+			}
+		}
+	}
+	if err := b.insertPeople(ctx, w, fresh); err != nil {
+		return err
+	}
+	if len(changed) > 0 {
+		upd, err := prepare(ctx, tx, `UPDATE people SET given_name = ?, family_name = ?, name_key = ?, sound_key = ?, email = ?, phone = ?,
+			street = ?, street2 = ?, city = ?, state = ?, county = ?, zip = ?, country = ?, language = ?, notes = ?, updated_at = ? WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		defer upd.Close()
+		for _, st := range changed {
+			a := st.addr
+			if _, err := upd.ExecContext(ctx, st.given, st.family, st.key, st.sound, first(st.emails), first(st.phones),
+				a.Street, a.Street2, a.City, a.State, a.County, a.ZIP, a.Country, langOr(st.lang), st.notes, now, st.id); err != nil {
+				return fmt.Errorf("people: import update person %d: %w", st.id, err)
 			}
 		}
 	}
@@ -86,8 +82,10 @@ func (b *batcher) write(ctx context.Context, tx *db.Tx, touched []*pstate) error
 		for f, v := range st.setFields {
 			fieldRows = append(fieldRows, st.id, f, v)
 		}
-		for ch, status := range st.setConsent {
-			consentRows = append(consentRows, st.id, string(ch), string(status), now)
+		for _, ch := range [...]Channel{ChannelEmail, ChannelSMS} { // in key order
+			if status, ok := st.setConsent[ch]; ok {
+				consentRows = append(consentRows, st.id, string(ch), string(status), now, string(MethodImport))
+			}
 		}
 		for _, r := range st.addRefs {
 			refRows = append(refRows, string(b.imp.Source), r, st.id)
@@ -110,16 +108,14 @@ func (b *batcher) write(ctx context.Context, tx *db.Tx, touched []*pstate) error
 			continue
 		}
 		sortRows(in.vals, in.n) // in key order, each index insert lands next to the one before
-		if err := bulkInsert(ctx, tx, in.prefix, in.n, in.vals, in.suffix); err != nil {
+		if err := w.insert(ctx, in.prefix, in.n, in.vals, in.suffix); err != nil {
 			return err
 		}
 	}
-	if len(consentRows) > 0 {
-		// method and confirmed_at are the same for every row of an import.
-		if err := bulkInsert(ctx, tx, "INSERT INTO consents (person_id, channel, status, at, method) VALUES ", 5, withMethod(consentRows),
-			" ON CONFLICT (person_id, channel) DO UPDATE SET status = excluded.status, method = excluded.method, at = excluded.at, confirmed_at = NULL"); err != nil {
-			return err
-		}
+	// method and confirmed_at are the same for every row of an import.
+	if err := w.insert(ctx, "INSERT INTO consents (person_id, channel, status, at, method) VALUES ", 5, consentRows,
+		" ON CONFLICT (person_id, channel) DO UPDATE SET status = excluded.status, method = excluded.method, at = excluded.at, confirmed_at = NULL"); err != nil {
+		return err
 	}
 	for _, st := range touched {
 		st.settle()
@@ -128,13 +124,38 @@ func (b *batcher) write(ctx context.Context, tx *db.Tx, touched []*pstate) error
 	return nil
 }
 
-// withMethod appends the import method to each four-value consent row.
-func withMethod(rows []any) []any {
-	out := make([]any, 0, len(rows)/4*5)
-	for i := 0; i+4 <= len(rows); i += 4 {
-		out = append(out, rows[i], rows[i+1], rows[i+2], rows[i+3], string(MethodImport))
+// insertPeople inserts the batch's new people, many a statement, with ids reserved first.
+func (b *batcher) insertPeople(ctx context.Context, w *bulkSQL, fresh []*pstate) error {
+	ids, err := newPersonIDs(ctx, w.tx, len(fresh))
+	if err != nil {
+		return err
 	}
-	return out
+	now := w.tx.Now
+	const cols = 20
+	rows := make([]any, 0, len(fresh)*cols)
+	for i, st := range fresh {
+		st.id = ids[i]
+		a := st.addr
+		rows = append(rows, st.id, st.given, st.family, st.key, st.sound, first(st.emails), first(st.phones),
+			a.Street, a.Street2, a.City, a.State, a.County, a.ZIP, a.Country, langOr(st.lang), st.notes, "import", now, now, now)
+	}
+	prefix := `INSERT INTO people (id, given_name, family_name, name_key, sound_key, email, phone, street, street2, city, state,
+		county, zip, country, language, notes, created_via, created_at, updated_at, last_active_at) `
+	if w.tx.Dialect() == db.Postgres {
+		prefix += "OVERRIDING SYSTEM VALUE "
+	}
+	if err := w.insert(ctx, prefix+"VALUES ", cols, rows, ""); err != nil {
+		return fmt.Errorf("people: import insert people: %w", err)
+	}
+	return nil
+}
+
+// langOr returns a person's language, English when none is known.
+func langOr(lang string) string {
+	if lang == "" {
+		return "en"
+	}
+	return lang
 }
 
 // tagID returns the id of a tag by name, creating it, with a cache for the whole import.

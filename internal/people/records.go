@@ -63,19 +63,24 @@ func (s *Service) Records(ctx context.Context, actor auth.Actor, q RecordQuery) 
 		return RecordPage{}, coded(err)
 	}
 	if email != "" {
-		c.add("p.id IN (SELECT person_id FROM person_emails WHERE email = ?)", email)
+		c.addSetOnce("person_emails", "email = ?", false, true, email)
 	}
 	if !q.UpdatedSince.IsZero() {
-		c.add("p.updated_at >= ?", q.UpdatedSince.UTC())
+		// Drives through people_updated (updated_at, id) when few people changed.
+		c.addColumn("p.updated_at", "p.updated_at >= ?", q.UpdatedSince.UTC())
 	}
 	var page RecordPage
-	if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM people p WHERE "+c.sql(), c.args...).Scan(&page.Total); err != nil {
-		return RecordPage{}, errs.Internalf("people: count records: %w", err)
+	if page.Total, err = c.count(ctx, s.db); err != nil {
+		return RecordPage{}, err
+	}
+	where, args, err := c.where(ctx, s.db)
+	if err != nil {
+		return RecordPage{}, coded(err)
 	}
 	limit := pageSize(q.Limit)
 	var ids []int64
-	err = eachRow(ctx, s.db, "SELECT p.id FROM people p WHERE p.id > ? AND "+c.sql()+" ORDER BY p.id LIMIT ? OFFSET ?",
-		append(append([]any{q.After}, c.args...), limit+1, q.Offset), func(scan func(...any) error) error {
+	err = eachRow(ctx, s.db, "SELECT p.id FROM people p WHERE p.id > ? AND "+where+" ORDER BY p.id LIMIT ? OFFSET ?",
+		append(append([]any{q.After}, args...), limit+1, q.Offset), func(scan func(...any) error) error {
 			var id int64
 			err := scan(&id)
 			ids = append(ids, id)

@@ -161,6 +161,10 @@ func compile(ctx context.Context, q db.Queryer, f Filter) (*compiled, error) {
 			args = append(args, anySlice(f.TierIDs)...)
 		}
 		c.addSetOnce("memberships", pred, false, true, args...)
+		// Tested person by person, a membership is read by its key (the person), never
+		// through memberships_status_person, for which SQLite would first build a filter
+		// of every member of the status.
+		c.conds[len(c.conds)-1].probe = strings.NewReplacer("status IN", "+status IN", "tier_id IN", "+tier_id IN").Replace(pred)
 	}
 	if len(f.Languages) > 0 {
 		c.addColumn("p.language", "p.language IN ("+placeholders(len(f.Languages))+")", anySlice(f.Languages)...)

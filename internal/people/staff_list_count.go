@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"solidarity/internal/auth"
-	"solidarity/internal/errs"
 )
 
 // ListCount returns how many people a list query matches (its filter and its name search),
@@ -26,11 +25,7 @@ func (s *Service) ListCount(ctx context.Context, actor auth.Actor, q ListQuery) 
 		if i == 5 {
 			break
 		}
-		c.add("p.id IN (SELECT person_id FROM person_terms WHERE term >= ? AND term < ?)", w, prefixEnd(w))
+		c.addSet("person_terms", "term >= ? AND term < ?", false, w, prefixEnd(w))
 	}
-	var n int
-	if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM people p WHERE "+c.sql(), c.args...).Scan(&n); err != nil {
-		return 0, errs.Internalf("people: count list: %w", err)
-	}
-	return n, nil
+	return c.count(ctx, s.db)
 }

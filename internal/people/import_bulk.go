@@ -1,0 +1,160 @@
+package people
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"solidarity/internal/db"
+)
+
+// bulkParams bounds the values one multi-row statement binds (SQLite allows 32,766,
+// PostgreSQL 65,535).
+const bulkParams = 6000
+
+// bulkSQL runs the many-row statements of one import batch: inserts of many rows a
+// statement, and reads with IN lists of many values. A statement of the full size is
+// prepared once per transaction and run again for every full chunk, so that a batch parses
+// each statement once instead of once per chunk; the last, shorter chunk runs as is.
+type bulkSQL struct {
+	tx    *db.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func newBulkSQL(tx *db.Tx) *bulkSQL { return &bulkSQL{tx: tx, stmts: map[string]*sql.Stmt{}} }
+
+// close releases the prepared statements; call it before the transaction ends.
+func (w *bulkSQL) close() {
+	for _, st := range w.stmts {
+		_ = st.Close()
+	}
+	w.stmts = nil
+}
+
+// insert runs prefix with as many "(?, …)" groups of n values as vals holds, then suffix.
+// Every value must already be in the form the database stores (times in UTC), since
+// prepared statements bypass db's normalization.
+func (w *bulkSQL) insert(ctx context.Context, prefix string, n int, vals []any, suffix string) error {
+	per := bulkParams / n
+	group := "(" + placeholders(n) + ")"
+	text := func(rows int) string { return prefix + strings.Repeat(group+", ", rows-1) + group + suffix }
+	for len(vals) > 0 {
+		rows := min(per, len(vals)/n)
+		part := vals[:rows*n]
+		vals = vals[rows*n:]
+		if rows < per {
+			if _, err := w.tx.ExecContext(ctx, text(rows), part...); err != nil {
+				return fmt.Errorf("people: bulk insert: %w", err)
+			}
+			continue
+		}
+		key := prefix + suffix
+		st := w.stmts[key]
+		if st == nil {
+			var err error
+			if st, err = prepare(ctx, w.tx, text(per)); err != nil {
+				return err
+			}
+			w.stmts[key] = st
+		}
+		if _, err := st.ExecContext(ctx, part...); err != nil {
+			return fmt.Errorf("people: bulk insert: %w", err)
+		}
+	}
+	return nil
+}
+
+// inChunk is how many values one IN list of each holds.
+const inChunk = 500
+
+// each runs before + "(?, …)" + after for every chunk of up to inChunk values of vals,
+// after the fixed arguments first, and calls fn for each row. The statement for a full
+// chunk is prepared once per transaction, as insert's.
+func (w *bulkSQL) each(ctx context.Context, before, after string, first []any, vals []any, fn func(scan func(...any) error) error) error {
+	for len(vals) > 0 {
+		n := min(inChunk, len(vals))
+		args := append(append(make([]any, 0, len(first)+n), first...), vals[:n]...)
+		vals = vals[n:]
+		text := before + "(" + placeholders(n) + ")" + after
+		if n < inChunk {
+			if err := eachRow(ctx, w.tx, text, args, fn); err != nil {
+				return err
+			}
+			continue
+		}
+		st := w.stmts[text]
+		if st == nil {
+			var err error
+			if st, err = prepare(ctx, w.tx, text); err != nil {
+				return err
+			}
+			w.stmts[text] = st
+		}
+		rows, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			return fmt.Errorf("people: query: %w", err)
+		}
+		for rows.Next() {
+			if err := fn(rows.Scan); err != nil {
+				rows.Close()
+				return fmt.Errorf("people: scan: %w", err)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("people: rows: %w", err)
+		}
+	}
+	return nil
+}
+
+// prepare returns a statement prepared in tx, rebound for the dialect.
+func prepare(ctx context.Context, tx *db.Tx, q string) (*sql.Stmt, error) {
+	if tx.Dialect() == db.Postgres {
+		q = db.Rebind(q)
+	}
+	st, err := tx.SQL().PrepareContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("people: prepare: %w", err)
+	}
+	return st, nil
+}
+
+// newPersonIDs reserves n ids for people the caller inserts with explicit ids in a
+// multi-row statement (RETURNING does not promise its rows in the order of the VALUES).
+// On SQLite the write transaction holds the only write lock, so the ids after the
+// largest one are free until it commits (the same ids SQLite itself would pick); on
+// PostgreSQL they come from the identity's sequence, and the insert must say OVERRIDING
+// SYSTEM VALUE.
+func newPersonIDs(ctx context.Context, tx *db.Tx, n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	if n == 0 {
+		return ids, nil
+	}
+	if tx.Dialect() == db.SQLite {
+		var top int64
+		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM people").Scan(&top); err != nil {
+			return nil, fmt.Errorf("people: last person id: %w", err)
+		}
+		for i := range n {
+			ids = append(ids, top+1+int64(i))
+		}
+		return ids, nil
+	}
+	err := eachRow(ctx, tx, "SELECT nextval(pg_get_serial_sequence('people', 'id')) FROM generate_series(1, ?) ORDER BY 1", []any{n},
+		func(scan func(...any) error) error {
+			var id int64
+			err := scan(&id)
+			ids = append(ids, id)
+			return err
+		})
+	if err == nil && len(ids) != n {
+		err = fmt.Errorf("got %d of %d", len(ids), n)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("people: reserve person ids: %w", err)
+	}
+	return ids, nil
+}

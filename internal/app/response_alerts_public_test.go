@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"solidarity/internal/errs"
 	"solidarity/internal/notify"
@@ -122,6 +123,10 @@ func TestAlertsSubscribeByEmailAndLeave(t *testing.T) {
 // everyone; over a limit it answers 429 with the wait.
 func TestAlertsSubscribeRateLimits(t *testing.T) {
 	n := ralOpen(t, "sqlite")
+	// The limiter's windows are aligned to the clock: hold it mid-window, so that the
+	// attempts below (a quarter of a second each) never straddle two windows.
+	mid := time.Now().UTC().Truncate(response.SubscribeClientWindow).Add(response.SubscribeClientWindow / 2)
+	n.DB.Clock = func() time.Time { return mid }
 	v := newVisitor(t, n.App, "198.51.100.30")
 	for i := range response.SubscribeClientLimit {
 		r := v.post("/alerts", url.Values{"channel": {"sms"}, "phone": {ralPath("+1213555%04d", 200+i)}, "zips": {"90001"}, "language": {"en"}, "consent": {"yes"}})

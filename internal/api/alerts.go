@@ -16,8 +16,8 @@ import (
 
 // alertRoutes are the rapid response alerts, with the permission the alert pages need.
 // response.alert is a sensitive permission, which the platform never grants to an API key
-// (keys bypass two-factor): these endpoints answer 403 to every key until that changes,
-// and are here so that the API's shape is whole and the rule is tested.
+// (keys bypass two-factor): a dispatcher reaches these endpoints with their signed-in
+// session (see guard), and every key gets 403.
 func (s *Server) alertRoutes() []Route {
 	alert := Access(auth.PermResponseAlert)
 	return []Route{

@@ -7,6 +7,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"os"
@@ -181,13 +182,32 @@ func (t *Tx) Insert(ctx context.Context, query string, args ...any) (int64, erro
 	return id, err
 }
 
+// sqliteTime is the layout the SQLite driver writes times in (_time_format=sqlite).
+const sqliteTime = "2006-01-02 15:04:05.999999999-07:00"
+
+// Stamp returns at as the database stores it, for statements that bind one time many times
+// (bulk inserts): on SQLite the driver's text, formatted once instead of once a value; on
+// PostgreSQL the time itself. Like every time argument it is kept in UTC to the microsecond.
+func (t *Tx) Stamp(at time.Time) any {
+	at = at.UTC().Truncate(time.Microsecond)
+	if t.db.dialect == SQLite {
+		return at.Format(sqliteTime)
+	}
+	return at
+}
+
 // AfterCommit runs fn once the transaction has committed, such as waking listeners.
 func (t *Tx) AfterCommit(fn func()) { t.afterCommit = append(t.afterCommit, fn) }
 
 // InTx runs fn in a write transaction, committing when it returns nil and rolling back
 // otherwise (also on panic).
-func (d *DB) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
-	sqlTx, err := d.write.BeginTx(ctx, nil)
+func (d *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
+	return d.inTx(ctx, func(ctx context.Context) (*sql.Tx, error) { return d.write.BeginTx(ctx, nil) }, fn)
+}
+
+// inTx runs fn in the transaction begin starts.
+func (d *DB) inTx(ctx context.Context, begin func(context.Context) (*sql.Tx, error), fn func(*Tx) error) error {
+	sqlTx, err := begin(ctx)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
@@ -209,6 +229,47 @@ func (d *DB) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
 		f()
 	}
 	return nil
+}
+
+// InBulkTx runs fn in a write transaction for a bulk load (an import), whose code reads
+// every row it references inside the transaction and so needs no foreign-key checks. On
+// SQLite the transaction runs with foreign-key enforcement off and commits without waiting
+// for the disk (synchronous NORMAL): a power loss may undo it whole, never in part, and
+// the next ordinary transaction's commit, which does wait, makes it durable with
+// everything before it. A bulk load therefore records its progress in the same
+// transaction and ends with an ordinary one before it reports itself done. Both settings
+// are put back before the connection serves anyone else; a connection that cannot put
+// them back is discarded. On PostgreSQL it is InTx.
+func (d *DB) InBulkTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	if d.dialect != SQLite {
+		return d.InTx(ctx, fn)
+	}
+	conn, err := d.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("db: write connection: %w", err)
+	}
+	defer conn.Close()
+	restored := false
+	defer func() {
+		if !restored {
+			// The connection may still run unchecked or unsynced: never reuse it.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	for _, p := range []string{"PRAGMA foreign_keys = OFF", "PRAGMA synchronous = NORMAL"} {
+		if _, err := conn.ExecContext(ctx, p); err != nil {
+			return fmt.Errorf("db: %s: %w", p, err)
+		}
+	}
+	err = d.inTx(ctx, func(ctx context.Context) (*sql.Tx, error) { return conn.BeginTx(ctx, nil) }, fn)
+	rctx := context.WithoutCancel(ctx)
+	for _, p := range []string{"PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"} {
+		if _, perr := conn.ExecContext(rctx, p); perr != nil {
+			return errors.Join(err, fmt.Errorf("db: %s: %w", p, perr))
+		}
+	}
+	restored = true
+	return err
 }
 
 // ExecContext runs one statement in its own write transaction.

@@ -112,3 +112,99 @@ func TestBackup(t *testing.T) {
 		t.Errorf("restored value %q, %v", v, err)
 	}
 }
+
+// pragmas reads the write connection's foreign-key and synchronous settings.
+func pragmas(ctx context.Context, t *testing.T, tx *db.Tx) (fk, sync int) {
+	t.Helper()
+	if err := tx.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
+		t.Fatal(err)
+	}
+	return fk, sync
+}
+
+func TestInBulkTxSettingsComeBack(t *testing.T) {
+	d := testkit.NewDB(t, db.SQLite)
+	ctx := context.Background()
+	ordinary := func() {
+		t.Helper()
+		if err := d.InTx(ctx, func(tx *db.Tx) error {
+			if fk, sync := pragmas(ctx, t, tx); fk != 1 || sync != 2 {
+				t.Errorf("ordinary transaction: foreign_keys %d synchronous %d, want 1 and 2 (FULL)", fk, sync)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ordinary()
+	var id int64
+	err := d.InBulkTx(ctx, func(tx *db.Tx) error {
+		if fk, sync := pragmas(ctx, t, tx); fk != 0 || sync != 1 {
+			t.Errorf("bulk transaction: foreign_keys %d synchronous %d, want 0 and 1 (NORMAL)", fk, sync)
+		}
+		var err error
+		id, err = tx.Insert(ctx, "INSERT INTO deliveries (channel, recipient, body_text, purpose, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			"email", "a@example.org", "hello", "test", "queued", tx.Now, tx.Now)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ordinary()
+	var n int
+	if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM deliveries WHERE id = ?", id).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("bulk transaction's row: %d, %v", n, err)
+	}
+	// A failing and a panicking bulk transaction leave nothing and change no setting.
+	fail := errors.New("stop")
+	if err := d.InBulkTx(ctx, func(tx *db.Tx) error {
+		_, _ = tx.ExecContext(ctx, "DELETE FROM deliveries")
+		return fail
+	}); !errors.Is(err, fail) {
+		t.Fatalf("failing bulk transaction: %v", err)
+	}
+	ordinary()
+	func() {
+		defer func() { _ = recover() }()
+		_ = d.InBulkTx(ctx, func(tx *db.Tx) error {
+			_, _ = tx.ExecContext(ctx, "DELETE FROM deliveries")
+			panic("boom")
+		})
+	}()
+	ordinary()
+	if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM deliveries").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("after a failed and a panicking bulk transaction: %d rows, %v", n, err)
+	}
+}
+
+func TestStampIsStoredAsATime(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		at := time.Date(2026, 11, 29, 10, 30, 0, 123456789, time.FixedZone("x", -5*3600))
+		var plain, stamped int64
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			q := "INSERT INTO deliveries (channel, recipient, body_text, purpose, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+			var err error
+			if plain, err = tx.Insert(ctx, q, "email", "a@example.org", "x", "test", "queued", at, at); err != nil {
+				return err
+			}
+			stamped, err = tx.Insert(ctx, q, "email", "a@example.org", "x", "test", "queued", tx.Stamp(at), tx.Stamp(at))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a, b time.Time
+		var same bool
+		if err := d.QueryRowContext(ctx, `SELECT p.created_at, s.created_at, p.created_at = s.created_at FROM deliveries p, deliveries s
+			WHERE p.id = ? AND s.id = ?`, plain, stamped).Scan(&a, &b, &same); err != nil {
+			t.Fatal(err)
+		}
+		if !a.Equal(b) || !same || !b.Equal(at.Truncate(time.Microsecond)) {
+			t.Errorf("stored %v and %v (equal in SQL: %v), want both %v", a, b, same, at)
+		}
+	})
+}

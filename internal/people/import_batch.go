@@ -97,7 +97,7 @@ func (b *batcher) run(ctx context.Context, batch parsed) error {
 		b.known, b.byID = map[string]*pstate{}, map[int64]*pstate{}
 	}
 	plans, rejects, rows := batch.plans, batch.rejects, batch.rows
-	return b.s.inTx(ctx, func(tx *db.Tx) error {
+	return b.s.inBulkTx(ctx, func(tx *db.Tx) error {
 		w := newBulkSQL(tx)
 		defer w.close()
 		if err := b.load(ctx, w, plans); err != nil {

@@ -358,3 +358,49 @@ func TestImportResumes(t *testing.T) {
 		}
 	})
 }
+
+// Import batches run without foreign-key checks (db.InBulkTx): a custom field deleted while
+// an import runs must leave no value behind in the batches after it.
+func TestImportFieldDeletedMidway(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d, func(c *Config) { c.ImportBatch = 1 })
+		ctx := context.Background()
+		if _, err := h.s.DefineField(ctx, admin, FieldDef{Key: "skills", LabelEn: "Skills", LabelEs: "Habilidades", Kind: FieldText}); err != nil {
+			t.Fatal(err)
+		}
+		pre := upload(t, h, "skills.csv", "email,Skills\na@example.org,cooking\nb@example.org,driving\nc@example.org,legal\n")
+		if err := h.s.inTx(ctx, func(tx *db.Tx) error { return h.s.prepareRun(ctx, tx, pre.ID, ImportOptions{}) }); err != nil {
+			t.Fatal(err)
+		}
+		deleted := false
+		err := h.s.runImport(ctx, pre.ID, func(Import) {
+			if !deleted {
+				deleted = true
+				if err := h.s.DeleteField(ctx, admin, "skills"); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		imp, _ := h.s.Import(ctx, organizer, pre.ID)
+		if imp.Status != ImportDone || imp.Created != 3 {
+			t.Fatalf("import = %+v", imp)
+		}
+		var n int
+		if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM person_fields").Scan(&n); err != nil || n != 0 {
+			t.Errorf("values left of a deleted field: %d, %v", n, err)
+		}
+		if d.Dialect() == db.SQLite {
+			rows, err := d.QueryContext(ctx, "PRAGMA foreign_key_check")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			if rows.Next() {
+				t.Error("foreign_key_check finds rows pointing at nothing")
+			}
+		}
+	})
+}

@@ -17,7 +17,7 @@ func (b *batcher) write(ctx context.Context, w *bulkSQL, touched []*pstate) erro
 		return nil
 	}
 	tx := w.tx
-	now := tx.Now
+	now := tx.Stamp(tx.Now)
 	var fresh, changed []*pstate
 	var renamed []any
 	for _, st := range touched {
@@ -59,7 +59,11 @@ func (b *batcher) write(ctx context.Context, w *bulkSQL, touched []*pstate) erro
 	}); err != nil {
 		return fmt.Errorf("people: import clear terms: %w", err)
 	}
-	var emails, phones, termRows, tagRows, fieldRows, consentRows, refRows []any
+	live, err := liveFields(ctx, tx, touched)
+	if err != nil {
+		return err
+	}
+	var emails, phones, termRows, tagRows, fieldRows, freshConsents, consentRows, refRows []any
 	for _, st := range touched {
 		for _, e := range st.addEmails {
 			emails = append(emails, e, st.id, e == st.emails[0], now)
@@ -80,10 +84,14 @@ func (b *batcher) write(ctx context.Context, w *bulkSQL, touched []*pstate) erro
 			tagRows = append(tagRows, id, st.id)
 		}
 		for f, v := range st.setFields {
-			fieldRows = append(fieldRows, st.id, f, v)
+			if live[f] {
+				fieldRows = append(fieldRows, st.id, f, v)
+			}
 		}
 		for _, ch := range [...]Channel{ChannelEmail, ChannelSMS} { // in key order
-			if status, ok := st.setConsent[ch]; ok {
+			if status, ok := st.setConsent[ch]; ok && st.fresh {
+				freshConsents = append(freshConsents, st.id, string(ch), string(status), now, string(MethodImport))
+			} else if ok {
 				consentRows = append(consentRows, st.id, string(ch), string(status), now, string(MethodImport))
 			}
 		}
@@ -102,6 +110,8 @@ func (b *batcher) write(ctx context.Context, w *bulkSQL, touched []*pstate) erro
 		{"INSERT INTO person_tags (tag_id, person_id) VALUES ", " ON CONFLICT DO NOTHING", 2, tagRows},
 		{"INSERT INTO person_fields (person_id, field_id, value) VALUES ", " ON CONFLICT (person_id, field_id) DO UPDATE SET value = excluded.value", 3, fieldRows},
 		{"INSERT INTO person_refs (system, ref, person_id) VALUES ", " ON CONFLICT DO NOTHING", 3, refRows},
+		// A new person has no consent to replace.
+		{"INSERT INTO consents (person_id, channel, status, at, method) VALUES ", "", 5, freshConsents},
 	}
 	for _, in := range inserts {
 		if len(in.vals) == 0 {
@@ -130,7 +140,7 @@ func (b *batcher) insertPeople(ctx context.Context, w *bulkSQL, fresh []*pstate)
 	if err != nil {
 		return err
 	}
-	now := w.tx.Now
+	now := w.tx.Stamp(w.tx.Now)
 	const cols = 20
 	rows := make([]any, 0, len(fresh)*cols)
 	for i, st := range fresh {
@@ -148,6 +158,26 @@ func (b *batcher) insertPeople(ctx context.Context, w *bulkSQL, fresh []*pstate)
 		return fmt.Errorf("people: import insert people: %w", err)
 	}
 	return nil
+}
+
+// liveFields returns the ids of the custom fields that still exist, when the batch sets
+// any: the import read their definitions before it began, and its batches run without
+// foreign-key checks (db.InBulkTx), so a field deleted meanwhile is left out here.
+func liveFields(ctx context.Context, tx *db.Tx, touched []*pstate) (map[int64]bool, error) {
+	live := map[int64]bool{}
+	if !slices.ContainsFunc(touched, func(st *pstate) bool { return len(st.setFields) > 0 }) {
+		return live, nil
+	}
+	err := eachRow(ctx, tx, "SELECT id FROM custom_fields", nil, func(scan func(...any) error) error {
+		var id int64
+		err := scan(&id)
+		live[id] = true
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("people: import fields: %w", err)
+	}
+	return live, nil
 }
 
 // langOr returns a person's language, English when none is known.

@@ -129,6 +129,12 @@ func (s *Service) inTx(ctx context.Context, fn func(*db.Tx) error) error {
 	return coded(s.db.InTx(ctx, fn))
 }
 
+// inBulkTx runs fn in a bulk-load transaction (db.InBulkTx): an import batch, which reads
+// every row it references in the same transaction.
+func (s *Service) inBulkTx(ctx context.Context, fn func(*db.Tx) error) error {
+	return coded(s.db.InBulkTx(ctx, fn))
+}
+
 // record writes an audit entry for actor.
 func record(ctx context.Context, tx *db.Tx, actor auth.Actor, action, object, detail string) error {
 	if err := audit.Record(ctx, tx, audit.Entry{

@@ -209,10 +209,16 @@ func (s *Service) runImport(ctx context.Context, id int64, progress func(Import)
 	})
 }
 
+// firstBatch is the size of an import's first batch. The batches after it double up to
+// ImportBatch: the writer waits only for a small first batch to be checked (a full one
+// takes about a quarter of a second), and the checking keeps ahead of it from then on.
+const firstBatch = 500
+
 // readBatches reads the file's records after the first skip ones (already imported),
 // parses them a batch at a time and sends the batches until the file ends.
 func (s *Service) readBatches(ctx context.Context, cr *csv.Reader, b *batcher, skip int, out chan<- parsed) error {
 	row := 1
+	size := min(firstBatch, s.cfg.ImportBatch)
 	var rows []rawRow
 	send := func() error {
 		if len(rows) == 0 {
@@ -224,6 +230,7 @@ func (s *Service) readBatches(ctx context.Context, cr *csv.Reader, b *batcher, s
 			return ctx.Err()
 		}
 		rows = nil
+		size = min(2*size, s.cfg.ImportBatch)
 		return nil
 	}
 	for {
@@ -245,7 +252,7 @@ func (s *Service) readBatches(ctx context.Context, cr *csv.Reader, b *batcher, s
 			continue
 		}
 		rows = append(rows, rawRow{num: row, cells: cloneRow(rec), malformed: malformed})
-		if len(rows) >= s.cfg.ImportBatch {
+		if len(rows) >= size {
 			if err := send(); err != nil {
 				return err
 			}

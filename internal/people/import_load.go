@@ -3,6 +3,8 @@ package people
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // load reads every stored person that a batch's e-mails, phones and refs point at, with
@@ -124,20 +126,23 @@ func (b *batcher) loadPeople(ctx context.Context, w *bulkSQL, ids []any) error {
 		}); err != nil {
 		return err
 	}
-	if err := w.each(ctx, "SELECT person_id, field_id, value FROM person_fields WHERE person_id IN ", "", nil, ids,
-		func(scan func(...any) error) error {
-			var id, f int64
-			var v string
-			if err := scan(&id, &f, &v); err != nil {
+	// Without a column that sets a custom field, the stored values are never compared.
+	if b.mapsFields() {
+		if err := w.each(ctx, "SELECT person_id, field_id, value FROM person_fields WHERE person_id IN ", "", nil, ids,
+			func(scan func(...any) error) error {
+				var id, f int64
+				var v string
+				if err := scan(&id, &f, &v); err != nil {
+					return err
+				}
+				st, err := person(id)
+				if err == nil {
+					st.fields[f] = v
+				}
 				return err
-			}
-			st, err := person(id)
-			if err == nil {
-				st.fields[f] = v
-			}
+			}); err != nil {
 			return err
-		}); err != nil {
-		return err
+		}
 	}
 	if err := w.each(ctx, "SELECT person_id, channel, status FROM consents WHERE person_id IN ", "", nil, ids,
 		func(scan func(...any) error) error {
@@ -169,6 +174,11 @@ func (b *batcher) loadPeople(ctx context.Context, w *bulkSQL, ids []any) error {
 			}
 			return err
 		})
+}
+
+// mapsFields reports whether a column of the file sets a custom field.
+func (b *batcher) mapsFields() bool {
+	return slices.ContainsFunc(b.imp.Mapping, func(t ImportField) bool { return strings.HasPrefix(string(t), "field:") })
 }
 
 // inChunks calls fn with parts of at most 500 values.

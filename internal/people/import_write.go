@@ -136,21 +136,52 @@ func (b *batcher) write(ctx context.Context, w *bulkSQL, touched []*pstate) erro
 
 // insertPeople inserts the batch's new people, many a statement, with ids reserved first.
 func (b *batcher) insertPeople(ctx context.Context, w *bulkSQL, fresh []*pstate) error {
+	if len(fresh) == 0 {
+		return nil
+	}
 	ids, err := newPersonIDs(ctx, w.tx, len(fresh))
 	if err != nil {
 		return err
 	}
 	now := w.tx.Stamp(w.tx.Now)
-	const cols = 20
-	rows := make([]any, 0, len(fresh)*cols)
+	values := func(st *pstate) []any {
+		a := st.addr
+		return []any{st.id, st.given, st.family, st.key, st.sound, first(st.emails), first(st.phones),
+			a.Street, a.Street2, a.City, a.State, a.County, a.ZIP, a.Country, langOr(st.lang), st.notes, "import", now, now, now}
+	}
+	names := []string{"id", "given_name", "family_name", "name_key", "sound_key", "email", "phone", "street", "street2", "city", "state",
+		"county", "zip", "country", "language", "notes", "created_via", "created_at", "updated_at", "last_active_at"}
+	// A text column (one with the default '') that no new person of the batch fills is
+	// left out: files seldom have every column, and each value bound costs about as much
+	// as an index entry.
+	all := make([][]any, len(fresh))
+	used := make([]bool, len(names))
+	for c, name := range names {
+		used[c] = !slices.Contains(defaultEmpty, name)
+	}
 	for i, st := range fresh {
 		st.id = ids[i]
-		a := st.addr
-		rows = append(rows, st.id, st.given, st.family, st.key, st.sound, first(st.emails), first(st.phones),
-			a.Street, a.Street2, a.City, a.State, a.County, a.ZIP, a.Country, langOr(st.lang), st.notes, "import", now, now, now)
+		all[i] = values(st)
+		for c, v := range all[i] {
+			used[c] = used[c] || v != ""
+		}
 	}
-	prefix := `INSERT INTO people (id, given_name, family_name, name_key, sound_key, email, phone, street, street2, city, state,
-		county, zip, country, language, notes, created_via, created_at, updated_at, last_active_at) `
+	var kept []string
+	for c, name := range names {
+		if used[c] {
+			kept = append(kept, name)
+		}
+	}
+	cols := len(kept)
+	rows := make([]any, 0, len(fresh)*cols)
+	for _, vals := range all {
+		for c, v := range vals {
+			if used[c] {
+				rows = append(rows, v)
+			}
+		}
+	}
+	prefix := "INSERT INTO people (" + strings.Join(kept, ", ") + ") "
 	if w.tx.Dialect() == db.Postgres {
 		prefix += "OVERRIDING SYSTEM VALUE "
 	}
@@ -159,6 +190,10 @@ func (b *batcher) insertPeople(ctx context.Context, w *bulkSQL, fresh []*pstate)
 	}
 	return nil
 }
+
+// defaultEmpty lists the columns of people whose default is ''.
+var defaultEmpty = []string{"given_name", "family_name", "sound_key", "email", "phone", "street", "street2", "city", "state", "county",
+	"zip", "country", "notes"}
 
 // liveFields returns the ids of the custom fields that still exist, when the batch sets
 // any: the import read their definitions before it began, and its batches run without

@@ -191,7 +191,7 @@ func (b *batcher) insertPeople(ctx context.Context, w *bulkSQL, fresh []*pstate)
 	return nil
 }
 
-// defaultEmpty lists the columns of people whose default is ”.
+// defaultEmpty lists the columns of people whose default is the empty string.
 var defaultEmpty = []string{"given_name", "family_name", "sound_key", "email", "phone", "street", "street2", "city", "state", "county",
 	"zip", "country", "notes"}
 

@@ -41,6 +41,8 @@ type DB struct {
 	Clock func() time.Time
 
 	rebound sync.Map // query text → rebound text (PostgreSQL only)
+
+	stopCheckpoints func() // stops the SQLite checkpointer and waits for it
 }
 
 // Options says where the database lives.
@@ -64,7 +66,10 @@ func openSQLite(ctx context.Context, dir string) (*DB, error) {
 	path := filepath.Join(dir, "solidarity.db")
 	// synchronous(FULL): an acknowledged write survives a power loss, not only a crash.
 	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_time_format=sqlite"
-	write, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_txlock=immediate")
+	// The writer never copies the log into the database file itself (wal_autocheckpoint
+	// 0): the checkpointer does it beside it (checkpoint.go).
+	write, err := sql.Open("sqlite", fmt.Sprintf("file:%s?%s&_txlock=immediate&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(%d)",
+		path, common, walLimit/8))
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite: %w", err)
 	}
@@ -87,7 +92,13 @@ func openSQLite(ctx context.Context, dir string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
-	return &DB{dialect: SQLite, write: write, read: read, path: path, Clock: time.Now}, nil
+	d := &DB{dialect: SQLite, write: write, read: read, path: path, Clock: time.Now}
+	if err := d.startCheckpoints(ctx, "file:"+path+"?"+common); err != nil {
+		write.Close()
+		read.Close()
+		return nil, err
+	}
+	return d, nil
 }
 
 func openPostgres(ctx context.Context, url string) (*DB, error) {
@@ -115,8 +126,11 @@ func (d *DB) WritePool() *sql.DB { return d.write }
 // Path returns the SQLite database file, or "" on PostgreSQL.
 func (d *DB) Path() string { return d.path }
 
-// Close closes both pools.
+// Close closes both pools, after a last checkpoint on SQLite.
 func (d *DB) Close() error {
+	if d.stopCheckpoints != nil {
+		d.stopCheckpoints()
+	}
 	err := d.write.Close()
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())

@@ -3,6 +3,8 @@ package db_test
 import (
 	"context"
 	"errors"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -217,4 +219,84 @@ func TestStampIsStoredAsATime(t *testing.T) {
 			t.Errorf("stored %v and %v (equal in SQL: %v), want both %v", a, b, same, at)
 		}
 	})
+}
+
+// walSize is the size of a SQLite database's write-ahead log file (0 when there is none).
+func walSize(t *testing.T, d *db.DB) int64 {
+	t.Helper()
+	fi, err := os.Stat(d.Path() + "-wal")
+	if errors.Is(err, os.ErrNotExist) {
+		return 0
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
+}
+
+// The writer never checkpoints; the checkpointer copies the log beside it, starts it again
+// when it passes its limit, and empties it on Close.
+func TestCheckpointer(t *testing.T) {
+	defer db.SetCheckpoints(20*time.Millisecond, 256<<10)()
+	ctx := context.Background()
+	dir := t.TempDir()
+	d, err := db.Open(ctx, db.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.ExecContext(ctx, "CREATE TABLE notes (body TEXT NOT NULL)"); err != nil {
+		t.Fatal(err)
+	}
+	body := strings.Repeat("x", 3000)
+	write := func(rows int) {
+		t.Helper()
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			for range rows {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO notes (body) VALUES (?)", body); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Writing without a pause grows the log past its limit; the checkpointer brings it
+	// back under it (the writer's journal_size_limit cuts the file to an eighth of the
+	// limit when it starts again).
+	for range 40 {
+		write(50) // about 150 KB a transaction
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		write(1)
+		if walSize(t, d) < 256<<10 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("log still %d bytes", walSize(t, d))
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	var rows int
+	if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM notes").Scan(&rows); err != nil || rows <= 40*50 {
+		t.Fatalf("rows: %d, %v", rows, err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := walSize(t, d); n != 0 {
+		t.Errorf("log after Close: %d bytes, want 0", n)
+	}
+	// Everything is in the database file itself.
+	raw, err := sqlOpen(d.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var busy, log, done int
+	if err := raw.QueryRow("PRAGMA wal_checkpoint").Scan(&busy, &log, &done); err == nil && log > 0 {
+		t.Errorf("log frames left after Close: %d", log)
+	}
 }

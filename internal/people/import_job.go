@@ -341,25 +341,17 @@ type Reject struct {
 // tuneForBulk gives SQLite's single write connection a page cache big enough for an
 // import batch (256 MiB) and keeps statement journals in memory; with the defaults (2 MB
 // cache, journals in temporary files) a batch spills to disk page by page and runs several
-// times slower. It also lets the write-ahead log grow to about 200 MB before it is copied
-// into the database file (instead of 4 MB, about one batch): the index pages that every
-// batch changes are then copied once for several batches, not after each one (about a
-// fifth faster at a million people). Each batch's commit still reaches the disk (the log is
-// synced as before); only the copy waits. The returned function gives the cache and the
-// checkpoint threshold back; keeping journals in memory is right for every writer and
-// stays.
+// times slower. (The write-ahead log is copied into the database file beside the writer,
+// by db's checkpointer.) The returned function gives the cache back; keeping journals in
+// memory is right for every writer and stays.
 func tuneForBulk(ctx context.Context, d *db.DB) (func(), error) {
 	if d.Dialect() != db.SQLite {
 		return func() {}, nil
 	}
-	for _, p := range []string{"PRAGMA cache_size = -262144", "PRAGMA temp_store = MEMORY", "PRAGMA wal_autocheckpoint = 50000"} {
+	for _, p := range []string{"PRAGMA cache_size = -262144", "PRAGMA temp_store = MEMORY"} {
 		if _, err := d.ExecContext(ctx, p); err != nil {
 			return nil, fmt.Errorf("people: %s: %w", p, err)
 		}
 	}
-	return func() {
-		for _, p := range []string{"PRAGMA cache_size = -2000", "PRAGMA wal_autocheckpoint = 1000"} {
-			_, _ = d.ExecContext(context.WithoutCancel(ctx), p)
-		}
-	}, nil
+	return func() { _, _ = d.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000") }, nil
 }

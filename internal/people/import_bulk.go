@@ -79,6 +79,11 @@ const inChunk = 500
 // after the fixed arguments first, and calls fn for each row. The statement for a full
 // chunk is prepared once per transaction, as insert's.
 func (w *bulkSQL) each(ctx context.Context, before, after string, first []any, vals []any, fn func(scan func(...any) error) error) error {
+	if w.tx.Dialect() == db.SQLite && len(vals) > 0 {
+		if done, err := w.eachJSON(ctx, before, after, first, vals, fn); done {
+			return err
+		}
+	}
 	for len(vals) > 0 {
 		n := min(inChunk, len(vals))
 		args := append(append(make([]any, 0, len(first)+n), first...), vals[:n]...)

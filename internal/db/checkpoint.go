@@ -14,10 +14,15 @@ var checkpointEvery = 250 * time.Millisecond
 // walLimit bounds the write-ahead log file. The log starts again from its beginning only
 // when a checkpoint has copied all of it before the next write begins, which a checkpoint
 // beside a busy writer (an import) seldom manages: past this size the checkpointer holds
-// new writes back until it has copied the rest (most is copied already) so that the log
-// starts again, and the writer's journal_size_limit then cuts the file back to an eighth
-// of the limit (64 MiB).
-var walLimit int64 = 512 << 20
+// new writes back until it has copied the rest, so that the log starts again, and the
+// writer's journal_size_limit (walKeep) then cuts the file back. Holding writes back costs
+// the import whatever the checkpointer has not copied yet (at 512 MiB, a sixth of an
+// import's time at a million people), so the bound is set where only imports of several
+// hundred thousand rows reach it.
+var walLimit int64 = 2 << 30
+
+// walKeep is the size the log file is cut back to when it starts again.
+var walKeep int64 = 64 << 20
 
 // startCheckpoints starts the checkpointer: a connection of its own that copies SQLite's
 // write-ahead log into the database file while writers go on. By default SQLite does this

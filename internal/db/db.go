@@ -69,7 +69,7 @@ func openSQLite(ctx context.Context, dir string) (*DB, error) {
 	// The writer never copies the log into the database file itself (wal_autocheckpoint
 	// 0): the checkpointer does it beside it (checkpoint.go).
 	write, err := sql.Open("sqlite", fmt.Sprintf("file:%s?%s&_txlock=immediate&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(%d)",
-		path, common, walLimit/8))
+		path, common, walKeep))
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite: %w", err)
 	}

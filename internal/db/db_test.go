@@ -237,7 +237,7 @@ func walSize(t *testing.T, d *db.DB) int64 {
 // The writer never checkpoints; the checkpointer copies the log beside it, starts it again
 // when it passes its limit, and empties it on Close.
 func TestCheckpointer(t *testing.T) {
-	defer db.SetCheckpoints(20*time.Millisecond, 256<<10)()
+	defer db.SetCheckpoints(20*time.Millisecond, 256<<10, 32<<10)()
 	ctx := context.Background()
 	dir := t.TempDir()
 	d, err := db.Open(ctx, db.Options{Dir: dir})
@@ -263,8 +263,7 @@ func TestCheckpointer(t *testing.T) {
 		}
 	}
 	// Writing without a pause grows the log past its limit; the checkpointer brings it
-	// back under it (the writer's journal_size_limit cuts the file to an eighth of the
-	// limit when it starts again).
+	// back under it (the writer's journal_size_limit cuts the file when it starts again).
 	for range 40 {
 		write(50) // about 150 KB a transaction
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"solidarity/internal/db"
 )
@@ -16,7 +17,9 @@ const bulkParams = 6000
 // bulkSQL runs the many-row statements of one import batch: inserts of many rows a
 // statement, and reads with IN lists of many values. A statement of the full size is
 // prepared once per transaction and run again for every full chunk, so that a batch parses
-// each statement once instead of once per chunk; the last, shorter chunk runs as is.
+// each statement once instead of once per chunk; the last, shorter chunk runs as is. (On
+// PostgreSQL both bind arrays instead, one statement for all the values: see insertArrays
+// and each.)
 type bulkSQL struct {
 	tx    *db.Tx
 	stmts map[string]*sql.Stmt
@@ -42,6 +45,11 @@ func (w *bulkSQL) close() {
 func (w *bulkSQL) insert(ctx context.Context, prefix string, n int, vals []any, suffix string) error {
 	if w.tx.Dialect() == db.SQLite {
 		prefix = strings.Replace(prefix, "INSERT INTO ", "INSERT OR FAIL INTO ", 1)
+	}
+	if w.tx.Dialect() == db.Postgres {
+		if done, err := w.insertArrays(ctx, prefix, n, vals, suffix); done {
+			return err
+		}
 	}
 	per := bulkParams / n
 	group := "(" + placeholders(n) + ")"
@@ -72,6 +80,71 @@ func (w *bulkSQL) insert(ctx context.Context, prefix string, n int, vals []any, 
 	return nil
 }
 
+// insertArrays is insert on PostgreSQL: one statement binds one array a column, which
+// unnest turns back into rows (INSERT … SELECT * FROM unnest($1::bigint[], $2::text[], …)),
+// so that a batch's rows of a table take one statement, the same text whatever their
+// number, instead of one of up to 6,000 parameters for every few hundred rows, each parsed
+// and planned anew. It reports false, having done nothing, when a column's values are not
+// all of one Go type it has an array type for (int64 or int, string, bool, time.Time), as
+// a nil would be, or prefix does not end with VALUES.
+func (w *bulkSQL) insertArrays(ctx context.Context, prefix string, n int, vals []any, suffix string) (bool, error) {
+	head, ok := strings.CutSuffix(prefix, "VALUES ")
+	if !ok || n <= 0 || len(vals)%n != 0 {
+		return false, nil
+	}
+	if len(vals) == 0 {
+		return true, nil
+	}
+	cols := make([]any, n)
+	casts := make([]string, n)
+	for c := range n {
+		if cols[c], casts[c], ok = pgArray(vals, n, c); !ok {
+			return false, nil
+		}
+	}
+	if _, err := w.tx.ExecContext(ctx, head+"SELECT * FROM unnest("+strings.Join(casts, ", ")+")"+suffix, cols...); err != nil {
+		return true, fmt.Errorf("people: bulk insert: %w", err)
+	}
+	return true, nil
+}
+
+// pgArray returns column c of rows of n values as a Go slice, which pgx sends as a
+// PostgreSQL array, and its placeholder cast to that array's type.
+func pgArray(vals []any, n, c int) (any, string, bool) {
+	switch vals[c].(type) {
+	case int64:
+		a, ok := columnOf(vals, n, c, func(v int64) int64 { return v })
+		return a, "?::bigint[]", ok
+	case int:
+		a, ok := columnOf(vals, n, c, func(v int) int64 { return int64(v) })
+		return a, "?::bigint[]", ok
+	case string:
+		a, ok := columnOf(vals, n, c, func(v string) string { return v })
+		return a, "?::text[]", ok
+	case bool:
+		a, ok := columnOf(vals, n, c, func(v bool) bool { return v })
+		return a, "?::boolean[]", ok
+	case time.Time:
+		a, ok := columnOf(vals, n, c, func(v time.Time) time.Time { return v })
+		return a, "?::timestamptz[]", ok
+	}
+	return nil, "", false
+}
+
+// columnOf returns column c of rows of n values, converted by conv; false when a value is
+// not a T.
+func columnOf[T, U any](vals []any, n, c int, conv func(T) U) ([]U, bool) {
+	out := make([]U, 0, len(vals)/n)
+	for i := c; i < len(vals); i += n {
+		v, ok := vals[i].(T)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, conv(v))
+	}
+	return out, true
+}
+
 // inChunk is how many values one IN list of each holds.
 const inChunk = 500
 
@@ -82,6 +155,18 @@ func (w *bulkSQL) each(ctx context.Context, before, after string, first []any, v
 	if w.tx.Dialect() == db.SQLite && len(vals) > 0 {
 		if done, err := w.eachJSON(ctx, before, after, first, vals, fn); done {
 			return err
+		}
+	}
+	if w.tx.Dialect() == db.Postgres && len(vals) > 0 {
+		// On PostgreSQL the values travel as one array, unnested in a subquery: one
+		// statement of the same text for any number of values, which PostgreSQL answers
+		// by looking each value up in the index. As an IN list or "= ANY(array)", the
+		// lookup of external ids, whose table the import itself fills, was planned from
+		// statistics that predate those rows and read every id of the system against
+		// the list (40 ms to 2.7 s for 500 values among 150,000).
+		if list, cast, ok := pgArray(vals, 1, 0); ok {
+			args := append(append(make([]any, 0, len(first)+1), first...), list)
+			return eachRow(ctx, w.tx, before+"(SELECT unnest("+cast+"))"+after, args, fn)
 		}
 	}
 	for len(vals) > 0 {

@@ -9,8 +9,8 @@ import (
 	"solidarity/internal/testkit"
 )
 
-// each finds the same rows whether its values travel as JSON (SQLite) or as an IN list of
-// arguments (PostgreSQL, and SQLite when a value is not UTF-8).
+// each finds the same rows whether its values travel as JSON (SQLite), as an array
+// (PostgreSQL) or as an IN list of arguments (SQLite, when a value is not UTF-8).
 func TestEachLooksUpEveryValue(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()

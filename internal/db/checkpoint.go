@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 )
 
@@ -62,12 +63,15 @@ func (d *DB) startCheckpoints(ctx context.Context, dsn string) error {
 			}
 		}
 	}()
+	var once sync.Once
 	d.stopCheckpoints = func() {
-		close(stop)
-		<-done
-		// Leave the database file whole and the log empty for whoever opens it next.
-		_, _ = cp.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
-		cp.Close()
+		once.Do(func() { // Close may be called more than once
+			close(stop)
+			<-done
+			// Leave the database file whole and the log empty for whoever opens it next.
+			_, _ = cp.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
+			cp.Close()
+		})
 	}
 	return nil
 }

@@ -64,6 +64,9 @@ type Vault struct {
 	keys  *keyring // nil while sealed on this node
 	auto  Secret   // secret to unseal from when another node unseals
 	tried int64    // generation of the last automatic unseal attempt
+	// installs counts keyrings installed, so that a Watch poll whose read of the seal
+	// record raced with an Init or Unseal on this node does not act on the older record.
+	installs uint64
 
 	fieldsMu sync.Mutex
 	fields   []Field
@@ -113,6 +116,7 @@ func (v *Vault) install(k *keyring) {
 		v.keys.wipe()
 	}
 	v.keys = k
+	v.installs++
 }
 
 // drop seals this node only: keys are wiped and forgotten; callers hold v.mu. It reports

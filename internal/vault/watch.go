@@ -44,17 +44,25 @@ func (v *Vault) Watch(ctx context.Context, every time.Duration) {
 
 // Refresh runs one Watch poll: it brings this node in line with the cluster's seal record.
 func (v *Vault) Refresh(ctx context.Context) error {
+	v.mu.RLock()
+	seen := v.installs
+	v.mu.RUnlock()
 	st, err := readState(ctx, v.db)
-	if errors.Is(err, errs.ErrConflict) { // not initialized: there can be no keys
-		v.mu.Lock()
+	if err != nil && !errors.Is(err, errs.ErrConflict) {
+		return err
+	}
+	v.mu.Lock()
+	if v.installs != seen {
+		// This node installed keys (Init, Unseal) after the record was read: it may
+		// predate them. The next poll reads it again.
+		v.mu.Unlock()
+		return nil
+	}
+	if err != nil { // not initialized: there can be no keys
 		v.drop()
 		v.mu.Unlock()
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	v.mu.Lock()
 	if k := v.keys; k != nil {
 		switch {
 		case st.sealed || st.sealedGeneration > k.generation:

@@ -109,3 +109,31 @@ func TestSealAndUnsealFollowAcrossNodes(t *testing.T) {
 		}
 	})
 }
+
+// A Watch poll that read the seal record before this node's Init committed must not take
+// the new keys away (it once did, sealing a node that had just been set up).
+func TestWatchDoesNotUndoAnInitItRacedWith(t *testing.T) {
+	ctx := context.Background()
+	for i := range 20 {
+		d := testkit.NewDB(t, db.SQLite)
+		v := vault.New(d, testkit.Logger())
+		wctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for wctx.Err() == nil {
+				_ = v.Refresh(wctx) // polls as fast as it can
+			}
+		}()
+		time.Sleep(time.Duration(i) * time.Millisecond)
+		if err := v.InitEphemeral(ctx); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond) // a few more polls, now of the new record
+		stop()
+		<-done
+		if v.Sealed() {
+			t.Fatalf("round %d: the node was sealed by a poll of the record before its Init", i)
+		}
+	}
+}

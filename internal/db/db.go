@@ -254,8 +254,7 @@ func (d *DB) inTx(ctx context.Context, begin func(context.Context) (*sql.Tx, err
 // everything before it. A bulk load therefore records its progress in the same
 // transaction and ends with an ordinary one before it reports itself done. Both settings
 // are put back before the connection serves anyone else; a connection that cannot put
-// them back is discarded. On PostgreSQL it is InTx. (At a million people an import
-// spends about a tenth of its time on these checks and a tenth waiting for the disk.)
+// them back is discarded. On PostgreSQL it is InTx.
 func (d *DB) InBulkTx(ctx context.Context, fn func(*Tx) error) (err error) {
 	if d.dialect != SQLite {
 		return d.InTx(ctx, fn)

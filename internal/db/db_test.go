@@ -115,26 +115,23 @@ func TestBackup(t *testing.T) {
 	}
 }
 
-// pragmas reads the write connection's foreign-key and synchronous settings; fk is 0 when
-// either foreign-key or CHECK constraints are off.
-func pragmas(ctx context.Context, t *testing.T, tx *db.Tx) (fk, sync int) {
+// checkSettings are a write connection's foreign_keys, ignore_check_constraints and
+// synchronous settings.
+type checkSettings struct{ foreignKeys, ignoreChecks, synchronous int }
+
+// pragmas reads them in tx.
+func pragmas(ctx context.Context, t *testing.T, tx *db.Tx) checkSettings {
 	t.Helper()
-	var ignoreChecks int
-	if err := tx.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
-		t.Fatal(err)
+	var got checkSettings
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"foreign_keys", &got.foreignKeys}, {"ignore_check_constraints", &got.ignoreChecks}, {"synchronous", &got.synchronous}} {
+		if err := tx.QueryRowContext(ctx, "PRAGMA "+p.name).Scan(p.dst); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := tx.QueryRowContext(ctx, "PRAGMA ignore_check_constraints").Scan(&ignoreChecks); err != nil {
-		t.Fatal(err)
-	}
-	if ignoreChecks == 1 {
-		fk = 0
-	} else if fk == 0 {
-		fk = -1 // one off, not the other
-	}
-	if err := tx.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
-		t.Fatal(err)
-	}
-	return fk, sync
+	return got
 }
 
 func TestInBulkTxSettingsComeBack(t *testing.T) {
@@ -143,8 +140,8 @@ func TestInBulkTxSettingsComeBack(t *testing.T) {
 	ordinary := func() {
 		t.Helper()
 		if err := d.InTx(ctx, func(tx *db.Tx) error {
-			if fk, sync := pragmas(ctx, t, tx); fk != 1 || sync != 2 {
-				t.Errorf("ordinary transaction: foreign_keys %d synchronous %d, want 1 and 2 (FULL)", fk, sync)
+			if got, want := pragmas(ctx, t, tx), (checkSettings{1, 0, 2}); got != want {
+				t.Errorf("ordinary transaction: %+v, want %+v (synchronous 2 is FULL)", got, want)
 			}
 			return nil
 		}); err != nil {
@@ -154,8 +151,8 @@ func TestInBulkTxSettingsComeBack(t *testing.T) {
 	ordinary()
 	var id int64
 	err := d.InBulkTx(ctx, func(tx *db.Tx) error {
-		if fk, sync := pragmas(ctx, t, tx); fk != 0 || sync != 1 {
-			t.Errorf("bulk transaction: foreign_keys %d synchronous %d, want 0 and 1 (NORMAL)", fk, sync)
+		if got, want := pragmas(ctx, t, tx), (checkSettings{0, 1, 1}); got != want {
+			t.Errorf("bulk transaction: %+v, want %+v (synchronous 1 is NORMAL)", got, want)
 		}
 		var err error
 		id, err = tx.Insert(ctx, "INSERT INTO deliveries (channel, recipient, body_text, purpose, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

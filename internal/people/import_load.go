@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // load reads every stored person that a batch's e-mails, phones and refs point at, with
@@ -178,7 +177,10 @@ func (b *batcher) loadPeople(ctx context.Context, w *bulkSQL, ids []any) error {
 
 // mapsFields reports whether a column of the file sets a custom field.
 func (b *batcher) mapsFields() bool {
-	return slices.ContainsFunc(b.imp.Mapping, func(t ImportField) bool { return strings.HasPrefix(string(t), "field:") })
+	return slices.ContainsFunc(b.imp.Mapping, func(t ImportField) bool {
+		_, custom := t.customKey()
+		return custom
+	})
 }
 
 // inChunks calls fn with parts of at most 500 values.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"solidarity/internal/db"
+	"solidarity/internal/people"
 )
 
 // BenchmarkImportFloor measures what SQLite itself needs to store the rows an import of new
@@ -33,6 +34,12 @@ func BenchmarkImportFloor(b *testing.B) {
 	if err := d.QueryRowContext(ctx, "SELECT id FROM tags WHERE name_key = 'volunteer'").Scan(&tag); err != nil {
 		b.Fatal(err)
 	}
+	// The page cache an import has (without it the floor would be a fifth lower).
+	restore, err := people.TuneForBulk(ctx, d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer restore()
 	var timed time.Duration
 	for i := 0; i < b.N; i++ {
 		nonce := time.Now().UnixNano()
@@ -53,19 +60,21 @@ func BenchmarkImportFloor(b *testing.B) {
 				{"SELECT COUNT(*) FROM person_emails WHERE email IN (SELECT email FROM temp.floor)", nil},
 				{"SELECT COUNT(*) FROM person_phones WHERE phone IN (SELECT phone FROM temp.floor WHERE phone != '')", nil},
 				{"SELECT COUNT(*) FROM person_refs WHERE system = 'action_network' AND ref IN (SELECT ref FROM temp.floor)", nil},
-				{`INSERT INTO people (id, given_name, family_name, name_key, sound_key, email, phone, state, zip, language, created_via,
+				// SQLite gives the rows the ids top + i, in order, as the import lets it; with
+				// ids given, it would keep a journal of every page the statement changes.
+				{`INSERT OR FAIL INTO people (given_name, family_name, name_key, sound_key, email, phone, state, zip, language, created_via,
 					created_at, updated_at, last_active_at)
-					SELECT ? + i, given, family, family_key || ' ' || given_key, 'X0:X0', email, phone, state, zip, 'en', 'import', ?, ?, ?
-					FROM temp.floor ORDER BY i`, []any{top, now, now, now}},
-				{"INSERT INTO person_emails (email, person_id, is_primary, created_at) SELECT email, ? + i, 1, ? FROM temp.floor ORDER BY email", []any{top, now}},
-				{"INSERT INTO person_phones (phone, person_id, is_primary, created_at) SELECT phone, ? + i, 1, ? FROM temp.floor WHERE phone != '' ORDER BY phone", []any{top, now}},
-				{`INSERT INTO person_terms (term, person_id) SELECT term, id FROM (
+					SELECT given, family, family_key || ' ' || given_key, 'X0:X0', email, phone, state, zip, 'en', 'import', ?, ?, ?
+					FROM temp.floor ORDER BY i`, []any{now, now, now}},
+				{"INSERT OR FAIL INTO person_emails (email, person_id, is_primary, created_at) SELECT email, ? + i, 1, ? FROM temp.floor ORDER BY email", []any{top, now}},
+				{"INSERT OR FAIL INTO person_phones (phone, person_id, is_primary, created_at) SELECT phone, ? + i, 1, ? FROM temp.floor WHERE phone != '' ORDER BY phone", []any{top, now}},
+				{`INSERT OR FAIL INTO person_terms (term, person_id) SELECT term, id FROM (
 					SELECT given_key AS term, ? + i AS id FROM temp.floor UNION SELECT family_key, ? + i FROM temp.floor
 					UNION SELECT second_key, ? + i FROM temp.floor WHERE second_key != '') ORDER BY 1, 2`, []any{top, top, top}},
-				{"INSERT INTO person_tags (tag_id, person_id) SELECT ?, ? + i FROM temp.floor ORDER BY i", []any{tag, top}},
-				{`INSERT INTO consents (person_id, channel, status, at, method) SELECT ? + i, 'email', 'granted', ?, 'import' FROM temp.floor
+				{"INSERT OR FAIL INTO person_tags (tag_id, person_id) SELECT ?, ? + i FROM temp.floor ORDER BY i", []any{tag, top}},
+				{`INSERT OR FAIL INTO consents (person_id, channel, status, at, method) SELECT ? + i, 'email', 'granted', ?, 'import' FROM temp.floor
 					UNION ALL SELECT ? + i, 'sms', 'granted', ?, 'import' FROM temp.floor WHERE phone != '' ORDER BY 1, 2`, []any{top, now, top, now}},
-				{"INSERT INTO person_refs (system, ref, person_id) SELECT 'action_network', ref, ? + i FROM temp.floor ORDER BY ref", []any{top}},
+				{"INSERT OR FAIL INTO person_refs (system, ref, person_id) SELECT 'action_network', ref, ? + i FROM temp.floor ORDER BY ref", []any{top}},
 			} {
 				if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
 					return fmt.Errorf("%.60s: %w", strings.TrimSpace(q.sql), err)

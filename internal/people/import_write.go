@@ -166,6 +166,11 @@ func (b *batcher) insertPeople(ctx context.Context, w *bulkSQL, fresh []*pstate)
 			used[c] = used[c] || v != ""
 		}
 	}
+	// On SQLite the ids are left to SQLite, which gives each row the largest id plus one,
+	// the ids newPersonIDs reserved (checked below): a statement that sets the id itself
+	// may stop on a value that is not an integer, so SQLite keeps a journal of every page
+	// it changes to undo it with (a fifth of the people insert's time).
+	used[0] = w.tx.Dialect() != db.SQLite
 	var kept []string
 	for c, name := range names {
 		if used[c] {
@@ -187,6 +192,23 @@ func (b *batcher) insertPeople(ctx context.Context, w *bulkSQL, fresh []*pstate)
 	}
 	if err := w.insert(ctx, prefix+"VALUES ", cols, rows, ""); err != nil {
 		return fmt.Errorf("people: import insert people: %w", err)
+	}
+	if w.tx.Dialect() == db.SQLite {
+		return sameIDs(ctx, w.tx, ids)
+	}
+	return nil
+}
+
+// sameIDs checks that the people SQLite just appended got the ids reserved for them:
+// the last is the largest id there is, and there was none between the reservation and the
+// insert (SQLite appends one row after the other, so only the last needs checking).
+func sameIDs(ctx context.Context, tx *db.Tx, ids []int64) error {
+	var top int64
+	if err := tx.QueryRowContext(ctx, "SELECT MAX(id) FROM people").Scan(&top); err != nil {
+		return fmt.Errorf("people: last person id: %w", err)
+	}
+	if want := ids[len(ids)-1]; top != want {
+		return fmt.Errorf("people: import inserted people up to id %d, reserved up to %d", top, want)
 	}
 	return nil
 }

@@ -40,7 +40,8 @@ type pstate struct {
 	consent            map[Channel]ConsentStatus
 	refs               []string
 	dirty, nameChanged bool
-	touched            bool // listed for writing in this batch
+	cols               columns // the people row's columns that changed, when dirty
+	touched            bool    // listed for writing in this batch
 	// key, sound and words are the name's keys when known to match given and family;
 	// key is "" when they must be computed again.
 	key, sound string
@@ -187,30 +188,31 @@ func (b *batcher) match(p plan) *pstate {
 // granted consent never overrides a revocation) and reports whether anything changed.
 func (st *pstate) apply(p plan, b *batcher) bool {
 	changed := false
-	set := func(dst *string, v string, name bool) {
+	set := func(dst *string, v string, col columns) {
 		if v != "" && *dst != v {
 			*dst = v
 			st.dirty, changed = true, true
-			if name {
+			st.cols |= col
+			if col == colName {
 				st.nameChanged = true
 				st.key = ""
 			}
 		}
 	}
 	in := p.in
-	set(&st.given, in.GivenName, true)
-	set(&st.family, in.FamilyName, true)
+	set(&st.given, in.GivenName, colName)
+	set(&st.family, in.FamilyName, colName)
 	a := in.Address
-	set(&st.addr.Street, a.Street, false)
-	set(&st.addr.Street2, a.Street2, false)
-	set(&st.addr.City, a.City, false)
-	set(&st.addr.State, a.State, false)
-	set(&st.addr.County, a.County, false)
-	set(&st.addr.ZIP, a.ZIP, false)
-	set(&st.addr.Country, a.Country, false)
-	set(&st.lang, in.Language, false)
-	set(&st.notes, in.Notes, false)
-	claim := func(prefix string, values []string, have, add *[]string) {
+	set(&st.addr.Street, a.Street, colStreet)
+	set(&st.addr.Street2, a.Street2, colStreet2)
+	set(&st.addr.City, a.City, colCity)
+	set(&st.addr.State, a.State, colState)
+	set(&st.addr.County, a.County, colCounty)
+	set(&st.addr.ZIP, a.ZIP, colZIP)
+	set(&st.addr.Country, a.Country, colCountry)
+	set(&st.lang, in.Language, colLanguage)
+	set(&st.notes, in.Notes, colNotes)
+	claim := func(prefix string, values []string, have, add *[]string, col columns) {
 		for _, v := range values {
 			if slices.Contains(*have, v) {
 				continue
@@ -220,6 +222,7 @@ func (st *pstate) apply(p plan, b *batcher) bool {
 			}
 			if len(*have) == 0 {
 				st.dirty = true // it becomes the primary one
+				st.cols |= col
 			}
 			*have = append(*have, v)
 			*add = append(*add, v)
@@ -227,10 +230,10 @@ func (st *pstate) apply(p plan, b *batcher) bool {
 			changed = true
 		}
 	}
-	claim("e:", in.Emails, &st.emails, &st.addEmails)
-	claim("p:", in.Phones, &st.phones, &st.addPhones)
+	claim("e:", in.Emails, &st.emails, &st.addEmails, colEmail)
+	claim("p:", in.Phones, &st.phones, &st.addPhones, colPhone)
 	if p.ref != "" {
-		claim("r:", []string{p.ref}, &st.refs, &st.addRefs)
+		claim("r:", []string{p.ref}, &st.refs, &st.addRefs, 0)
 	}
 	for _, t := range in.Tags {
 		if k := Fold(t); k != "" && !st.tagKeys[k] {
@@ -266,7 +269,7 @@ func (st *pstate) apply(p plan, b *batcher) bool {
 
 // settle forgets what a dry run would have written, keeping the state as if it had.
 func (st *pstate) settle() {
-	st.dirty, st.nameChanged, st.touched = false, false, false
+	st.dirty, st.nameChanged, st.touched, st.cols = false, false, false, 0
 	st.addEmails, st.addPhones, st.addTags, st.addRefs = nil, nil, nil, nil
 	st.setFields, st.setConsent = nil, nil
 }

@@ -404,3 +404,49 @@ func TestImportFieldDeletedMidway(t *testing.T) {
 		}
 	})
 }
+
+// TestImportUpdatesOnlyWhatChanged re-imports known people with some values changed: each
+// changed column is stored (a new name with its search words), and the columns the file
+// leaves alone or repeats keep their values, in one batch of mixed changes.
+func TestImportUpdatesOnlyWhatChanged(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		ctx := context.Background()
+		first := "email,first_name,last_name,zip_code,state,language,notes\n" +
+			"ana@example.org,Ana,Ruiz,78701,TX,es,met at the vigil\n" +
+			"luis@example.org,Luis,Pérez,10001,NY,en,\n"
+		runNow(t, h, upload(t, h, "first.csv", first).ID, ImportOptions{})
+		second := "email,first_name,last_name,zip_code,state,language,notes\n" +
+			"ana@example.org,Ana,Ruiz,78702,TX,,\n" + // a new ZIP only
+			"luis@example.org,Luisa,Pérez Gil,10001,NY,es,\n" // a new name and language
+		imp := runNow(t, h, upload(t, h, "second.csv", second).ID, ImportOptions{})
+		if got := tallyOf(imp); got != (tally{updated: 2}) {
+			t.Fatalf("re-import = %+v", got)
+		}
+		get := func(email string) Person {
+			t.Helper()
+			res, err := h.s.Search(ctx, organizer, email, 1)
+			if err != nil || len(res) != 1 {
+				t.Fatalf("search %s = %v, %v", email, res, err)
+			}
+			p, err := h.s.Get(ctx, organizer, res[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		ana := get("ana@example.org")
+		if ana.Address.ZIP != "78702" || ana.Address.State != "TX" || ana.GivenName != "Ana" || ana.Language != "es" || ana.Notes != "met at the vigil" {
+			t.Errorf("ana = %+v", ana)
+		}
+		luis := get("luis@example.org")
+		if luis.GivenName != "Luisa" || luis.FamilyName != "Pérez Gil" || luis.Language != "es" || luis.Address.ZIP != "10001" {
+			t.Errorf("luis = %+v", luis)
+		}
+		for search, want := range map[string]int{"luisa": 1, "gil": 1, "luis p": 1, "ruiz": 1} {
+			if res, err := h.s.Search(ctx, organizer, search, 5); err != nil || len(res) != want {
+				t.Errorf("search %q = %d people, want %d (%v)", search, len(res), want, err)
+			}
+		}
+	})
+}

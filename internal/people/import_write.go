@@ -3,6 +3,7 @@ package people
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -38,20 +39,8 @@ func (b *batcher) write(ctx context.Context, w *bulkSQL, touched []*pstate) erro
 	if err := b.insertPeople(ctx, w, fresh); err != nil {
 		return err
 	}
-	if len(changed) > 0 {
-		upd, err := prepare(ctx, tx, `UPDATE people SET given_name = ?, family_name = ?, name_key = ?, sound_key = ?, email = ?, phone = ?,
-			street = ?, street2 = ?, city = ?, state = ?, county = ?, zip = ?, country = ?, language = ?, notes = ?, updated_at = ? WHERE id = ?`)
-		if err != nil {
-			return err
-		}
-		defer upd.Close()
-		for _, st := range changed {
-			a := st.addr
-			if _, err := upd.ExecContext(ctx, st.given, st.family, st.key, st.sound, first(st.emails), first(st.phones),
-				a.Street, a.Street2, a.City, a.State, a.County, a.ZIP, a.Country, langOr(st.lang), st.notes, now, st.id); err != nil {
-				return fmt.Errorf("people: import update person %d: %w", st.id, err)
-			}
-		}
+	if err := updatePeople(ctx, tx, changed, now); err != nil {
+		return err
 	}
 	if err := inChunks(renamed, func(part []any) error {
 		_, err := tx.ExecContext(ctx, "DELETE FROM person_terms WHERE person_id IN ("+placeholders(len(part))+")", part...)
@@ -209,6 +198,87 @@ func sameIDs(ctx context.Context, tx *db.Tx, ids []int64) error {
 	}
 	if want := ids[len(ids)-1]; top != want {
 		return fmt.Errorf("people: import inserted people up to id %d, reserved up to %d", top, want)
+	}
+	return nil
+}
+
+// columns is a set of the people row's columns an import may change.
+type columns uint16
+
+const (
+	colName columns = 1 << iota // given_name, family_name and the keys made from them
+	colEmail
+	colPhone
+	colStreet
+	colStreet2
+	colCity
+	colState
+	colCounty
+	colZIP
+	colCountry
+	colLanguage
+	colNotes
+)
+
+// peopleColumns are the columns of each set member, with the value a person's state holds
+// for them.
+var peopleColumns = []struct {
+	col   columns
+	names []string
+	value func(st *pstate) []any
+}{
+	{colName, []string{"given_name", "family_name", "name_key", "sound_key"}, func(st *pstate) []any { return []any{st.given, st.family, st.key, st.sound} }},
+	{colEmail, []string{"email"}, func(st *pstate) []any { return []any{first(st.emails)} }},
+	{colPhone, []string{"phone"}, func(st *pstate) []any { return []any{first(st.phones)} }},
+	{colStreet, []string{"street"}, func(st *pstate) []any { return []any{st.addr.Street} }},
+	{colStreet2, []string{"street2"}, func(st *pstate) []any { return []any{st.addr.Street2} }},
+	{colCity, []string{"city"}, func(st *pstate) []any { return []any{st.addr.City} }},
+	{colState, []string{"state"}, func(st *pstate) []any { return []any{st.addr.State} }},
+	{colCounty, []string{"county"}, func(st *pstate) []any { return []any{st.addr.County} }},
+	{colZIP, []string{"zip"}, func(st *pstate) []any { return []any{st.addr.ZIP} }},
+	{colCountry, []string{"country"}, func(st *pstate) []any { return []any{st.addr.Country} }},
+	{colLanguage, []string{"language"}, func(st *pstate) []any { return []any{langOr(st.lang)} }},
+	{colNotes, []string{"notes"}, func(st *pstate) []any { return []any{st.notes} }},
+}
+
+// updatePeople writes the changed columns of known people, one prepared statement for each
+// set of columns: a column left out of an UPDATE leaves its indexes alone, where setting it
+// to the value it had would still move its index entry (a re-import that brings a new ZIP
+// should not rewrite the person's name and language entries).
+func updatePeople(ctx context.Context, tx *db.Tx, changed []*pstate, now any) error {
+	stmts := map[columns]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			_ = st.Close()
+		}
+	}()
+	for _, st := range changed {
+		upd := stmts[st.cols]
+		if upd == nil {
+			var set []string
+			for _, c := range peopleColumns {
+				if st.cols&c.col != 0 {
+					for _, n := range c.names {
+						set = append(set, n+" = ?")
+					}
+				}
+			}
+			set = append(set, "updated_at = ?")
+			var err error
+			if upd, err = prepare(ctx, tx, "UPDATE people SET "+strings.Join(set, ", ")+" WHERE id = ?"); err != nil {
+				return err
+			}
+			stmts[st.cols] = upd
+		}
+		var args []any
+		for _, c := range peopleColumns {
+			if st.cols&c.col != 0 {
+				args = append(args, c.value(st)...)
+			}
+		}
+		if _, err := upd.ExecContext(ctx, append(args, now, st.id)...); err != nil {
+			return fmt.Errorf("people: import update person %d: %w", st.id, err)
+		}
 	}
 	return nil
 }

@@ -187,8 +187,33 @@ func compile(ctx context.Context, q db.Queryer, f Filter) (*compiled, error) {
 	if len(f.OrganizationIDs) > 0 {
 		c.addSet("affiliations", "organization_id IN ("+placeholders(len(f.OrganizationIDs))+")", false, anySlice(f.OrganizationIDs)...)
 	}
+	// On SQLite a consent rides on the language and state conditions when there are any:
+	// their indexes carry each person's consent (migration 00015), so that the pair is read
+	// from one index range. Without either it stays a set read from consents, whose index
+	// yields the people of a status in id order: the people row's consent columns lead no
+	// index.
+	var hosts []int
+	for i, k := range c.conds {
+		if q.Dialect() == db.SQLite && (k.col == "p.language" || k.col == "p.state") {
+			hosts = append(hosts, i)
+		}
+	}
 	for _, r := range f.Consent {
-		c.addConsent(r)
+		if len(hosts) == 0 {
+			c.addConsent(r)
+			continue
+		}
+		if k, ok := consentColumn(r); ok {
+			for _, i := range hosts {
+				c.conds[i].with = append(c.conds[i].with, k)
+			}
+		}
+	}
+	if len(hosts) > 0 {
+		c.args = nil
+		for _, k := range c.conds {
+			c.args = append(c.args, k.allArgs()...)
+		}
 	}
 	dates := []struct {
 		col   string
@@ -230,6 +255,33 @@ func (c *compiled) addConsent(r ConsentRule) {
 	case !want[ConsentNone] && len(in) > 0:
 		c.addSetOnce("consents", "channel = ? AND status IN ("+placeholders(len(in))+")", false, true, append([]any{r.Channel}, in...)...)
 	}
+}
+
+// consentColumn returns a consent rule as a condition on the person's row, whose
+// email_consent and sms_consent repeat their consents on SQLite (empty when none is
+// recorded: ConsentNone), or false when the rule holds for everyone.
+func consentColumn(r ConsentRule) (cond, bool) {
+	col := "p.email_consent"
+	if r.Channel == ChannelSMS {
+		col = "p.sms_consent"
+	}
+	seen := map[ConsentStatus]bool{}
+	var args []any
+	for _, st := range r.Statuses {
+		if seen[st] {
+			continue
+		}
+		seen[st] = true
+		if st == ConsentNone {
+			st = ""
+		}
+		args = append(args, string(st))
+	}
+	// No status listed keeps everyone, as addConsent does; so do all four.
+	if len(args) == 0 || len(args) == 4 {
+		return cond{}, false
+	}
+	return cond{column: col + " IN (" + placeholders(len(args)) + ")", col: col, args: args}, true
 }
 
 // tagIDs returns the ids of the named tags that exist.

@@ -14,7 +14,9 @@ import (
 //
 // A condition is either a column condition on the people row p (language, region, dates)
 // or a set condition: people listed in another table (tags, memberships, affiliations,
-// consents, name words). How each is written decides SQLite's plan, so every query shape
+// consents, name words). On SQLite a consent rides on a language or state condition when
+// the filter has one (see compile): those indexes carry it, so that the pair is one index
+// range everywhere below. How each is written decides SQLite's plan, so every query shape
 // picks its form from a cheap, bounded size of each condition (an index range read up to
 // a limit):
 //
@@ -47,6 +49,21 @@ type cond struct {
 	exclude bool   // people NOT in the set
 	unique  bool   // the set lists each person at most once
 	args    []any
+	// with are column conditions read from the same index entries as this column
+	// condition (a consent on people_language or people_state), written after it.
+	with []cond
+}
+
+// allArgs are the arguments of the condition and of those riding on it, in their order.
+func (k cond) allArgs() []any {
+	if len(k.with) == 0 {
+		return k.args
+	}
+	args := append([]any{}, k.args...)
+	for _, w := range k.with {
+		args = append(args, w.args...)
+	}
+	return args
 }
 
 // addColumn adds a condition on the people column col.
@@ -89,7 +106,7 @@ func (c *compiled) sql() string {
 // ids is the condition's stream of person ids.
 func (k cond) ids() string {
 	if k.column != "" {
-		return "SELECT p.id FROM people p WHERE " + k.column
+		return "SELECT p.id FROM people p WHERE " + k.render(plain)
 	}
 	return "SELECT person_id FROM " + k.table + " WHERE " + k.pred
 }
@@ -107,8 +124,20 @@ const (
 // render writes the condition on p: plainly (a set as IN, a column as is), driving (a set
 // as IN, a column marked as holding few rows, so that SQLite reads its index even for a
 // one-sided date range, whose size it cannot guess), or tested (a set as EXISTS, a column
-// with its index turned off).
+// with its index turned off). The conditions riding on a column follow it, tested when it
+// is and plainly otherwise: they never choose the index, only narrow what it yields.
 func (k cond) render(r role) string {
+	if len(k.with) > 0 {
+		parts := []string{cond{column: k.column, col: k.col}.render(r)}
+		for _, w := range k.with {
+			wr := plain
+			if r == tested {
+				wr = tested
+			}
+			parts = append(parts, w.render(wr))
+		}
+		return strings.Join(parts, " AND ")
+	}
 	switch {
 	case k.column != "" && r == driving && k.col != "":
 		// Only a condition measured small drives (see smallest).
@@ -140,7 +169,7 @@ func (c *compiled) smallest(ctx context.Context, q db.Queryer, limit int) (int, 
 			continue
 		}
 		var n int
-		err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+k.ids()+" LIMIT ?) s", append(append([]any{}, k.args...), limit+1)...).Scan(&n)
+		err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+k.ids()+" LIMIT ?) s", append(append([]any{}, k.allArgs()...), limit+1)...).Scan(&n)
 		if err != nil {
 			return -1, 0, fmt.Errorf("people: size a condition: %w", err)
 		}
@@ -212,8 +241,9 @@ func (c *compiled) countSQL(ctx context.Context, q db.Queryer) (string, []any, e
 	if k := c.conds[0]; len(c.conds) == 1 && k.unique && !k.exclude {
 		return "SELECT COUNT(*) FROM " + k.table + " WHERE " + k.pred, k.args, nil
 	}
+	// A language or state with a consent is one range of the column's index.
 	if k := c.conds[0]; len(c.conds) == 1 && k.column != "" {
-		return "SELECT COUNT(*) FROM people p WHERE " + k.column, k.args, nil
+		return "SELECT COUNT(*) FROM people p WHERE " + k.render(plain), k.allArgs(), nil
 	}
 	// One set that may list a person twice (two words of a name start the same way) is
 	// counted from its index with one sort, where the merge below would sort it twice.
@@ -244,7 +274,7 @@ func (c *compiled) countSQL(ctx context.Context, q db.Queryer) (string, []any, e
 	for _, k := range c.conds {
 		if !k.exclude {
 			arms = append(arms, k.ids())
-			args = append(args, k.args...)
+			args = append(args, k.allArgs()...)
 		}
 	}
 	if len(arms) == 0 {

@@ -153,9 +153,17 @@ func consentAt(listed bool, now time.Time) any {
 
 // people writes size people numbered from done in one transaction.
 func (g *gen) people(ctx context.Context, tx *db.Tx, done, size int) error {
+	// On SQLite the people row carries each person's consent (migration 00015): written with
+	// the person, the consents inserted below find it there and leave the row alone, where
+	// the triggers would otherwise update most rows a second time.
+	carried := tx.Dialect() == db.SQLite
+	cols, marks := "", ""
+	if carried {
+		cols, marks = ", email_consent, sms_consent", ", ?, ?"
+	}
 	q := `INSERT INTO people (given_name, family_name, name_key, sound_key, email, phone, street, street2, city, state, county, zip,
-		country, language, notes, created_via, created_at, updated_at, last_active_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, 'US', ?, '', 'import', ?, ?, ?) RETURNING id`
+		country, language, notes, created_via, created_at, updated_at, last_active_at` + cols + `)
+		VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, 'US', ?, '', 'import', ?, ?, ?` + marks + `) RETURNING id`
 	if tx.Dialect() == db.Postgres {
 		q = db.Rebind(q)
 	}
@@ -169,8 +177,12 @@ func (g *gen) people(ctx context.Context, tx *db.Tx, done, size int) error {
 		seq := g.offset + done + i
 		p := g.person(seq)
 		var id int64
-		if err := ins.QueryRowContext(ctx, p.given, p.family, p.nameKey, p.sound, p.email, p.phone, p.street, p.r.city, p.r.state,
-			p.r.county, p.zip, p.lang, p.created, p.active, p.active).Scan(&id); err != nil {
+		args := []any{p.given, p.family, p.nameKey, p.sound, p.email, p.phone, p.street, p.r.city, p.r.state,
+			p.r.county, p.zip, p.lang, p.created, p.active, p.active}
+		if carried {
+			args = append(args, p.consentOn("email"), p.consentOn("sms"))
+		}
+		if err := ins.QueryRowContext(ctx, args...).Scan(&id); err != nil {
 			return fmt.Errorf("peoplegen: person %d: %w", seq, err)
 		}
 		emails = append(emails, p.email, id, true, p.created)
@@ -211,6 +223,16 @@ func (g *gen) people(ctx context.Context, tx *db.Tx, done, size int) error {
 		}
 	}
 	return nil
+}
+
+// consentOn is the person's consent status on channel, "" when none.
+func (p fake) consentOn(channel string) string {
+	for _, c := range p.consent {
+		if c.channel == channel {
+			return c.status
+		}
+	}
+	return ""
 }
 
 // bulk inserts rows of n values, several hundred rows a statement.

@@ -136,10 +136,14 @@ func (b *batcher) insertPeople(ctx context.Context, w *bulkSQL, fresh []*pstate)
 	values := func(st *pstate) []any {
 		a := st.addr
 		return []any{st.id, st.given, st.family, st.key, st.sound, first(st.emails), first(st.phones),
-			a.Street, a.Street2, a.City, a.State, a.County, a.ZIP, a.Country, langOr(st.lang), st.notes, "import", now, now, now}
+			a.Street, a.Street2, a.City, a.State, a.County, a.ZIP, a.Country, langOr(st.lang), st.notes, "import", now, now, now,
+			string(st.consent[ChannelEmail]), string(st.consent[ChannelSMS])}
 	}
+	// On SQLite a person's row repeats their consents (migration 00015): written here with
+	// the person, the consents inserted after it leave the row alone.
 	names := []string{"id", "given_name", "family_name", "name_key", "sound_key", "email", "phone", "street", "street2", "city", "state",
-		"county", "zip", "country", "language", "notes", "created_via", "created_at", "updated_at", "last_active_at"}
+		"county", "zip", "country", "language", "notes", "created_via", "created_at", "updated_at", "last_active_at",
+		"email_consent", "sms_consent"}
 	// A text column (one with the default '') that no new person of the batch fills is
 	// left out: files seldom have every column, and each value bound costs about as much
 	// as an index entry.
@@ -160,6 +164,9 @@ func (b *batcher) insertPeople(ctx context.Context, w *bulkSQL, fresh []*pstate)
 	// may stop on a value that is not an integer, so SQLite keeps a journal of every page
 	// it changes to undo it with (a fifth of the people insert's time).
 	used[0] = w.tx.Dialect() != db.SQLite
+	if w.tx.Dialect() != db.SQLite {
+		used[len(names)-2], used[len(names)-1] = false, false
+	}
 	var kept []string
 	for c, name := range names {
 		if used[c] {
@@ -285,7 +292,7 @@ func updatePeople(ctx context.Context, tx *db.Tx, changed []*pstate, now any) er
 
 // defaultEmpty lists the columns of people whose default is the empty string.
 var defaultEmpty = []string{"given_name", "family_name", "sound_key", "email", "phone", "street", "street2", "city", "state", "county",
-	"zip", "country", "notes"}
+	"zip", "country", "notes", "email_consent", "sms_consent"}
 
 // liveFields returns the ids of the custom fields that still exist, when the batch sets
 // any: the import read their definitions before it began, and its batches run without

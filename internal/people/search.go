@@ -172,12 +172,7 @@ func (s *Service) List(ctx context.Context, actor auth.Actor, q ListQuery) (Page
 	if err != nil {
 		return Page{}, coded(err)
 	}
-	for i, w := range strings.Fields(Fold(q.Search)) {
-		if i == 5 {
-			break
-		}
-		c.addSet("person_terms", "term >= ? AND term < ?", false, w, prefixEnd(w))
-	}
+	c.addSearch(q.Search)
 	where, args, err := c.where(ctx, s.db)
 	if err != nil {
 		return Page{}, coded(err)

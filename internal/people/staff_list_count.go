@@ -2,7 +2,6 @@ package people
 
 import (
 	"context"
-	"strings"
 
 	"solidarity/internal/auth"
 )
@@ -20,12 +19,6 @@ func (s *Service) ListCount(ctx context.Context, actor auth.Actor, q ListQuery) 
 	if err != nil {
 		return 0, coded(err)
 	}
-	// The same name condition as List: every word starts a word of the name.
-	for i, w := range strings.Fields(Fold(q.Search)) {
-		if i == 5 {
-			break
-		}
-		c.addSet("person_terms", "term >= ? AND term < ?", false, w, prefixEnd(w))
-	}
+	c.addSearch(q.Search) // the same name condition as List
 	return c.count(ctx, s.db)
 }

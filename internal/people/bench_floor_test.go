@@ -62,9 +62,12 @@ func BenchmarkImportFloor(b *testing.B) {
 				{"SELECT COUNT(*) FROM person_refs WHERE system = 'action_network' AND ref IN (SELECT ref FROM temp.floor)", nil},
 				// SQLite gives the rows the ids top + i, in order, as the import lets it; with
 				// ids given, it would keep a journal of every page the statement changes.
+				// As the import, the row carries the consents inserted below (migration
+				// 00015), whose triggers then only look.
 				{`INSERT OR FAIL INTO people (given_name, family_name, name_key, sound_key, email, phone, state, zip, language, created_via,
-					created_at, updated_at, last_active_at)
-					SELECT given, family, family_key || ' ' || given_key, 'X0:X0', email, phone, state, zip, 'en', 'import', ?, ?, ?
+					created_at, updated_at, last_active_at, email_consent, sms_consent)
+					SELECT given, family, family_key || ' ' || given_key, 'X0:X0', email, phone, state, zip, 'en', 'import', ?, ?, ?,
+					'granted', CASE WHEN phone != '' THEN 'granted' ELSE '' END
 					FROM temp.floor ORDER BY i`, []any{now, now, now}},
 				{"INSERT OR FAIL INTO person_emails (email, person_id, is_primary, created_at) SELECT email, ? + i, 1, ? FROM temp.floor ORDER BY email", []any{top, now}},
 				{"INSERT OR FAIL INTO person_phones (phone, person_id, is_primary, created_at) SELECT phone, ? + i, 1, ? FROM temp.floor WHERE phone != '' ORDER BY phone", []any{top, now}},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -447,6 +448,41 @@ func TestImportUpdatesOnlyWhatChanged(t *testing.T) {
 			if res, err := h.s.Search(ctx, organizer, search, 5); err != nil || len(res) != want {
 				t.Errorf("search %q = %d people, want %d (%v)", search, len(res), want, err)
 			}
+		}
+	})
+}
+
+// TestImportStopsBetweenBatches cancels an import while its first batch is written: the
+// batch finishes whole (a batch is not cancelled halfway), the next does not start, and
+// the import resumes from the committed progress.
+func TestImportStopsBetweenBatches(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d, func(c *Config) { c.ImportBatch = 2 })
+		file := "email\na@example.org\nb@example.org\nc@example.org\nd@example.org\ne@example.org\n"
+		pre := upload(t, h, "stop.csv", file)
+		if err := h.s.inTx(context.Background(), func(tx *db.Tx) error {
+			return h.s.prepareRun(context.Background(), tx, pre.ID, ImportOptions{})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		batches := 0
+		err := h.s.runImport(ctx, pre.ID, func(Import) {
+			batches++
+			cancel() // as the first batch's progress is reported
+		})
+		if !errors.Is(err, context.Canceled) || batches != 1 {
+			t.Fatalf("run = %v after %d batches, want cancelled after 1", err, batches)
+		}
+		imp, _ := h.s.Import(context.Background(), organizer, pre.ID)
+		if n := countRows(t, d, "people"); imp.RowsDone != n || n == 0 || n == 5 {
+			t.Errorf("stopped with %d rows done and %d people, want the same part", imp.RowsDone, n)
+		}
+		if err := h.s.runImport(context.Background(), pre.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if imp, _ := h.s.Import(context.Background(), organizer, pre.ID); imp.Status != ImportDone || imp.Created != 5 || countRows(t, d, "people") != 5 {
+			t.Errorf("resumed = %+v", imp)
 		}
 	})
 }

@@ -99,9 +99,10 @@ func (b *batcher) run(ctx context.Context, batch parsed) error {
 	}
 	plans, rejects, rows := batch.plans, batch.rejects, batch.rows
 	// A batch is not cancelled halfway: it ends in well under a second. With a context
-	// that cannot be cancelled, database/sql starts no goroutine to watch each of the
-	// batch's statements and transaction (hundreds a batch), whose wake-ups took the
-	// writer off its core (7% of an import at a million people, in the scheduler trace).
+	// that cannot be cancelled, the SQLite driver starts no goroutine to watch each of the
+	// batch's statements (hundreds a batch: one a known person's update), whose wake-ups
+	// took the writer off its core (7% of an import at a million people, in the scheduler
+	// trace).
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -298,8 +298,8 @@ func (c *compiled) countPlan(ctx context.Context, q db.Queryer) (string, []any, 
 
 // mergeSQL counts by intersecting the sorted id streams of every condition (and taking
 // away those of the excluded sets), which SQLite runs as a merge of covering-index ranges.
-// With within, every stream is cut to the ids between two more arguments, which the
-// caller appends to args for each stream: "?" marks where (see countParts).
+// With within, every stream is cut to a range of ids whose two bounds stand among the
+// arguments as rangeMarks, for countParts to fill in for each part.
 func (c *compiled) mergeSQL(within bool) (string, []any) {
 	var arms []string
 	var args []any

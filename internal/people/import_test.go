@@ -486,3 +486,38 @@ func TestImportStopsBetweenBatches(t *testing.T) {
 		}
 	})
 }
+
+// TestImportRefsOfTwoTools imports one person from CiviCRM and from Action Network: each
+// tool's id is kept, and a later file from one tool matches the person by its own id
+// (with no e-mail to go by), never by the other tool's id of the same value.
+func TestImportRefsOfTwoTools(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		civi := "Contact ID,First Name,Last Name,Email\n42,Rosa,Parks,rosa@example.org\n"
+		an := "uuid,first_name,last_name,email,zip_code\n42,Rosa,Parks,rosa@example.org,78701\n"
+		if imp := runNow(t, h, upload(t, h, "civi.csv", civi).ID, ImportOptions{}); imp.Created != 1 {
+			t.Fatalf("CiviCRM import = %+v", tallyOf(imp))
+		}
+		if imp := runNow(t, h, upload(t, h, "an.csv", an).ID, ImportOptions{}); tallyOf(imp) != (tally{updated: 1}) {
+			t.Fatalf("Action Network import = %+v", tallyOf(imp))
+		}
+		// By the Action Network id alone: the same person, whose CiviCRM id is also 42.
+		again := "uuid,first_name,last_name,email,zip_code,can2_phone\n42,Rosa,Parks,,78701,512-555-0199\n"
+		if imp := runNow(t, h, upload(t, h, "an2.csv", again).ID, ImportOptions{}); tallyOf(imp) != (tally{updated: 1}) {
+			t.Fatalf("second Action Network import = %+v", tallyOf(imp))
+		}
+		var refs []string
+		err := eachRow(context.Background(), d, "SELECT system || ':' || ref FROM person_refs ORDER BY system", nil, func(scan func(...any) error) error {
+			var r string
+			err := scan(&r)
+			refs = append(refs, r)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := countRows(t, d, "people"); n != 1 || strings.Join(refs, ",") != "actionnetwork:42,civicrm:42" {
+			t.Errorf("%d people with refs %q", n, refs)
+		}
+	})
+}

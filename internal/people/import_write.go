@@ -164,8 +164,10 @@ func (b *batcher) insertPeople(ctx context.Context, w *bulkSQL, fresh []*pstate)
 	// may stop on a value that is not an integer, so SQLite keeps a journal of every page
 	// it changes to undo it with (a fifth of the people insert's time).
 	used[0] = w.tx.Dialect() != db.SQLite
-	if w.tx.Dialect() != db.SQLite {
-		used[len(names)-2], used[len(names)-1] = false, false
+	for c, name := range names {
+		if w.tx.Dialect() != db.SQLite && slices.Contains(sqliteOnly, name) {
+			used[c] = false
+		}
 	}
 	var kept []string
 	for c, name := range names {
@@ -289,6 +291,9 @@ func updatePeople(ctx context.Context, tx *db.Tx, changed []*pstate, now any) er
 	}
 	return nil
 }
+
+// sqliteOnly lists the columns of people that only SQLite's schema has (migration 00015).
+var sqliteOnly = []string{"email_consent", "sms_consent"}
 
 // defaultEmpty lists the columns of people whose default is the empty string.
 var defaultEmpty = []string{"given_name", "family_name", "sound_key", "email", "phone", "street", "street2", "city", "state", "county",

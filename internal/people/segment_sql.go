@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 
@@ -319,16 +318,21 @@ func (c *compiled) mergeSQL(within bool) (string, []any) {
 		}
 		return "SELECT person_id FROM " + k.table + " WHERE (" + k.pred + ") AND likelihood(person_id BETWEEN ? AND ?, 0.9)"
 	}
+	bounds := func() {
+		if within {
+			args = append(args, rangeMark{}, rangeMark{})
+		}
+	}
 	for i := range c.conds {
 		if k := &c.conds[i]; !k.exclude {
 			arms = append(arms, stream(k))
 			args = append(args, k.allArgs()...)
-			args = append(args, rangeMark{}, rangeMark{})
+			bounds()
 		}
 	}
 	if len(arms) == 0 {
 		arms = append(arms, stream(nil))
-		args = append(args, rangeMark{}, rangeMark{})
+		bounds()
 	}
 	if len(arms) == 1 {
 		arms = append(arms, arms[0]) // INTERSECT with itself drops repeats (a person with two of the tags)
@@ -339,11 +343,8 @@ func (c *compiled) mergeSQL(within bool) (string, []any) {
 		if k := &c.conds[i]; k.exclude {
 			compound += " EXCEPT " + stream(k)
 			args = append(args, k.args...)
-			args = append(args, rangeMark{}, rangeMark{})
+			bounds()
 		}
-	}
-	if !within {
-		args = slices.DeleteFunc(args, func(a any) bool { _, mark := a.(rangeMark); return mark })
 	}
 	return "SELECT COUNT(*) FROM (" + compound + " ORDER BY 1) s", args
 }
